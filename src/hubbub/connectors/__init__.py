@@ -1,0 +1,1 @@
+"""Connectors (live collection, later) and file importers: raw items in, `Post`s out."""

@@ -1,0 +1,57 @@
+"""Every exception Hubbub raises on purpose.
+
+    HubbubError                  base: its message is one line that says what to do next
+    ├── ConfigError              a setting or the workspace home is wrong
+    ├── StoreError               the store cannot be opened or written
+    │   └── StoreLocked          another process (e.g. `hubbub serve`) owns the embedded store
+    ├── ImportFailed             a whole file cannot be imported (unknown format, unreadable)
+    ├── InvalidPost              one raw item or post is malformed (a reject, the import goes on)
+    └── QueryError               a boolean query is malformed; carries the position and a hint
+
+The CLI prints `str(error)` for any HubbubError and exits 2; anything else is a bug.
+"""
+
+from __future__ import annotations
+
+
+class HubbubError(Exception):
+    """Base class; the message is meant for the user, one line."""
+
+
+class ConfigError(HubbubError):
+    pass
+
+
+class StoreError(HubbubError):
+    pass
+
+
+class StoreLocked(StoreError):
+    pass
+
+
+class ImportFailed(HubbubError):
+    pass
+
+
+class InvalidPost(HubbubError):
+    pass
+
+
+class QueryError(HubbubError):
+    """A malformed query. `position` is the 0-based character offset, `hint` how to fix it."""
+
+    def __init__(self, message: str, position: int = 0, hint: str = "", length: int = 1) -> None:
+        super().__init__(message)
+        self.message = message
+        self.position = position
+        self.hint = hint
+        self.length = max(1, length)
+
+    def render(self, query: str) -> str:
+        """The query, a caret line under the offending span, the message and the hint."""
+        caret = " " * self.position + "^" * self.length
+        lines = [query, caret, f"error: {self.message} (at character {self.position + 1})"]
+        if self.hint:
+            lines.append(f"hint: {self.hint}")
+        return "\n".join(lines)

@@ -1,0 +1,218 @@
+"""The embedded store: ClickHouse in-process (chdb) over a data directory in the workspace home.
+
+One process owns the directory (chdb locks it); we take our own lock first so a second command
+gets a one-line explanation naming the owner instead of ClickHouse's lock error.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import sys
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pyarrow as pa
+
+from hubbub.errors import StoreError, StoreLocked
+from hubbub.models import Post
+from hubbub.store.params import encode_params
+from hubbub.store.rows import posts_table
+
+DATABASE = "hubbub"
+POSTS = f"{DATABASE}.posts"
+
+
+@dataclass
+class WriteResult:
+    inserted: int = 0
+    duplicates: int = 0
+
+    def __iadd__(self, other: WriteResult) -> WriteResult:
+        self.inserted += other.inserted
+        self.duplicates += other.duplicates
+        return self
+
+
+class EmbeddedStore:
+    """Posts in a chdb data directory. Use `open_store(home)`; close when done."""
+
+    def __init__(self, home: Path) -> None:
+        self.home = Path(home)
+        self.data_dir = self.home / "store"
+        self._lock_file = self._acquire_lock()
+        try:
+            from chdb import session
+
+            self._session = session.Session(str(self.data_dir))
+        except Exception as exc:  # chdb raises its own error types for a locked/corrupt dir
+            self._release_lock()
+            raise StoreError(
+                f"cannot open the store at {self.data_dir}: {str(exc).splitlines()[0]}"
+            ) from None
+        self._migrate()
+
+    # ---- ownership -------------------------------------------------------------------------
+    def _acquire_lock(self):  # type: ignore[no-untyped-def]
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        path = self.home / "store.lock"
+        handle = open(path, "a+")  # noqa: SIM115 (held for the store's lifetime)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.seek(0)
+            owner = handle.read().strip() or "another process"
+            handle.close()
+            raise StoreLocked(
+                f"the store in {self.home} is in use by {owner}; stop it first, or run this "
+                "command through that server's API once it offers one"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        command = " ".join(Path(a).name if i == 0 else a for i, a in enumerate(sys.argv[:2]))
+        handle.write(f"`{command}` (pid {os.getpid()})")
+        handle.flush()
+        return handle
+
+    def _release_lock(self) -> None:
+        if self._lock_file is not None:
+            self._lock_file.seek(0)
+            self._lock_file.truncate()
+            fcntl.flock(self._lock_file, fcntl.LOCK_UN)
+            self._lock_file.close()
+            self._lock_file = None
+
+    def close(self) -> None:
+        session = getattr(self, "_session", None)
+        if session is not None:
+            session.close()
+            self._session = None
+        self._release_lock()
+
+    def __enter__(self) -> EmbeddedStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ---- schema ----------------------------------------------------------------------------
+    def _migrate(self) -> None:
+        self.execute(f"CREATE DATABASE IF NOT EXISTS {DATABASE}")
+        ddl = resources.files("hubbub.store").joinpath("schema.sql").read_text("utf-8")
+        for statement in _split_sql(ddl):
+            self.execute(statement.replace("{db}", DATABASE))
+
+    # ---- SQL -------------------------------------------------------------------------------
+    def execute(self, sql: str, params: dict[str, Any] | None = None, **tables: Any) -> None:
+        self._run(sql, params, "Null", tables)
+
+    def rows(self, sql: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Run a SELECT; one dict per row. User values only through `params` ({name:Type})."""
+        out = self._run(sql, params, "JSONEachRow", {})
+        data = out.bytes() if out is not None else b""
+        return [orjson.loads(line) for line in data.splitlines() if line]
+
+    def arrow(self, sql: str, params: dict[str, Any] | None = None) -> pa.Table:
+        out = self._run(sql, params, "ArrowTable", {})
+        return out  # type: ignore[return-value]
+
+    def scalar(self, sql: str, params: dict[str, Any] | None = None) -> Any:
+        rows = self.rows(sql, params)
+        return next(iter(rows[0].values())) if rows else None
+
+    def _run(self, sql: str, params: dict[str, Any] | None, fmt: str, tables: dict[str, Any]):  # type: ignore[no-untyped-def]
+        if self._session is None:
+            raise StoreError("the store is closed")
+        # chdb's Python() table function finds Arrow tables by name in the calling frames'
+        # globals, so tables passed in are exposed as _hubbub_tbl_<name> for the query's life.
+        for name, table in tables.items():
+            globals()[f"_hubbub_tbl_{name}"] = table
+        try:
+            return self._session.query(sql, fmt, params=encode_params(params) if params else None)
+        except Exception as exc:
+            message = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
+            raise StoreError(f"store query failed: {message}") from None
+        finally:
+            for name in tables:
+                globals().pop(f"_hubbub_tbl_{name}", None)
+
+    # ---- writes ----------------------------------------------------------------------------
+    def existing_keys(self, table: pa.Table) -> set[tuple[str, str]]:
+        """Which (platform, platform_id) of `table` are already stored."""
+        keys = table.select(["platform", "platform_id"])
+        globals()["_hubbub_keys"] = keys
+        try:
+            out = self._session.query(
+                f"SELECT platform, platform_id FROM {POSTS} WHERE (platform, platform_id) IN "
+                "(SELECT platform, platform_id FROM Python(_hubbub_keys))",
+                "JSONCompactEachRow",
+            )
+        except Exception as exc:
+            raise StoreError(f"store query failed: {str(exc).splitlines()[0]}") from None
+        finally:
+            globals().pop("_hubbub_keys", None)
+        return {tuple(orjson.loads(line)) for line in out.bytes().splitlines() if line}  # type: ignore[misc]
+
+    def write_table(self, table: pa.Table) -> WriteResult:
+        """Insert rows whose key is not stored yet; one INSERT, so a batch lands whole or not."""
+        if table.num_rows == 0:
+            return WriteResult()
+        table = _dedupe_within(table)
+        duplicates_inside = 0
+        existing = self.existing_keys(table)
+        if existing:
+            platforms = table.column("platform").to_pylist()
+            ids = table.column("platform_id").to_pylist()
+            mask = pa.array([(p, i) not in existing for p, i in zip(platforms, ids, strict=True)])
+            table = table.filter(mask)
+        result = WriteResult(duplicates=len(existing) + duplicates_inside)
+        if table.num_rows:
+            globals()["_hubbub_new"] = table
+            try:
+                self._session.query(f"INSERT INTO {POSTS} SELECT * FROM Python(_hubbub_new)")
+            except Exception as exc:
+                raise StoreError(f"store write failed: {str(exc).splitlines()[0]}") from None
+            finally:
+                globals().pop("_hubbub_new", None)
+            result.inserted = table.num_rows
+        return result
+
+    def write(self, posts: list[Post]) -> WriteResult:
+        for post in posts:
+            post.validate()
+        unique: dict[tuple[str, str], Post] = {}
+        for post in posts:
+            unique.setdefault(post.key, post)
+        result = self.write_table(posts_table(list(unique.values()), datetime.now(UTC)))
+        result.duplicates += len(posts) - len(unique)
+        return result
+
+    def count(self) -> int:
+        return int(self.scalar(f"SELECT count() AS n FROM {POSTS}") or 0)
+
+
+def _dedupe_within(table: pa.Table) -> pa.Table:
+    """Keep the first row per key inside one batch (the caller counts the rest as duplicates)."""
+    platforms = table.column("platform").to_pylist()
+    ids = table.column("platform_id").to_pylist()
+    seen: set[tuple[str, str]] = set()
+    mask = []
+    for key in zip(platforms, ids, strict=True):
+        mask.append(key not in seen)
+        seen.add(key)
+    if all(mask):
+        return table
+    return table.filter(pa.array(mask))
+
+
+def _split_sql(ddl: str) -> list[str]:
+    body = "\n".join(line for line in ddl.splitlines() if not line.lstrip().startswith("--"))
+    return [s.strip() for s in body.split(";") if s.strip()]
+
+
+def open_store(home: Path) -> EmbeddedStore:
+    return EmbeddedStore(home)

@@ -1,0 +1,57 @@
+-- Hubbub store schema (embedded chdb and ClickHouse server alike). {db} is the database name.
+-- One row per post, identity (platform, platform_id). The sort key starts with created_at so
+-- time-range queries read only the granules they need; a post's created_at never changes, so
+-- (created_at, platform, platform_id) is unique per post and ReplacingMergeTree folds any
+-- duplicate a crash might leave behind. Counts are exact without FINAL because the writer
+-- skips keys already stored before it inserts (see store/writer.py).
+CREATE TABLE IF NOT EXISTS {db}.posts
+(
+    platform LowCardinality(String),
+    platform_id String,
+    kind LowCardinality(String),
+    url Nullable(String),
+    created_at DateTime64(3, 'UTC'),
+    collected_at DateTime64(3, 'UTC'),
+    author_id Nullable(String),
+    author_handle Nullable(String),
+    author_name Nullable(String),
+    author_followers Nullable(UInt64),
+    author_following Nullable(UInt64),
+    author_verified Nullable(Bool),
+    author_country LowCardinality(Nullable(String)),
+    author_url Nullable(String),
+    title Nullable(String),
+    text String,
+    lang LowCardinality(Nullable(String)),
+    likes Nullable(UInt64),
+    reposts Nullable(UInt64),
+    replies Nullable(UInt64),
+    quotes Nullable(UInt64),
+    views Nullable(UInt64),
+    engagement Nullable(UInt64),
+    parent_id Nullable(String),
+    root_id Nullable(String),
+    repost_of Nullable(String),
+    hashtags Array(String),
+    mentions Array(String),
+    urls Array(String),
+    domains Array(LowCardinality(String)),
+    emojis Array(String),
+    media_types Array(LowCardinality(String)),
+    media_urls Array(String),
+    country LowCardinality(Nullable(String)),
+    rating Nullable(Float32),
+    source LowCardinality(String),
+    -- Derived text for matching (hubbub.text): NFKC + casefold + t2s of title and text, accents
+    -- kept; folded word tokens in order (CJK segmented); CJK character bigrams for the index.
+    text_norm String,
+    tokens Array(String),
+    grams Array(String),
+    INDEX idx_tokens tokens TYPE text(tokenizer = 'array'),
+    INDEX idx_grams grams TYPE text(tokenizer = 'array'),
+    INDEX idx_hashtags hashtags TYPE bloom_filter GRANULARITY 1,
+    INDEX idx_platform_id platform_id TYPE bloom_filter GRANULARITY 1
+)
+ENGINE = ReplacingMergeTree
+PARTITION BY toYYYYMM(created_at)
+ORDER BY (created_at, platform, platform_id);
