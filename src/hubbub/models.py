@@ -98,7 +98,7 @@ class Post:
             raise InvalidPost(f"rating {self.rating} is outside 0..10")
 
     def to_dict(self) -> dict[str, Any]:
-        """The Hubbub NDJSON shape (docs/ndjson-format.md): nested author/metrics, ISO-8601 times."""
+        """The Hubbub NDJSON shape (docs/ndjson-format.md): nested objects, ISO-8601 UTC times."""
         out: dict[str, Any] = {}
         for f in fields(self):
             value = getattr(self, f.name)
@@ -121,6 +121,8 @@ class Post:
         if unknown:
             raise InvalidPost(f"unknown field(s): {', '.join(sorted(unknown))}")
         kwargs = dict(data)
+        kwargs.setdefault("platform", "")
+        kwargs.setdefault("platform_id", "")
         try:
             kwargs["created_at"] = parse_time(data.get("created_at"))
             if data.get("collected_at") is not None:
@@ -130,6 +132,8 @@ class Post:
             kwargs["media"] = [Media(**m) for m in (data.get("media") or [])]
         except TypeError as exc:
             raise InvalidPost(f"wrong nested field: {exc}") from None
+        if "text" in kwargs and kwargs["text"] is None:
+            kwargs["text"] = ""
         for name in ("platform", "platform_id"):
             if isinstance(kwargs.get(name), int):
                 kwargs[name] = str(kwargs[name])

@@ -157,56 +157,50 @@ class EmbeddedStore:
             globals().pop("_hubbub_keys", None)
         return {tuple(orjson.loads(line)) for line in out.bytes().splitlines() if line}  # type: ignore[misc]
 
-    def write_table(self, table: pa.Table) -> WriteResult:
-        """Insert rows whose key is not stored yet; one INSERT, so a batch lands whole or not."""
+    def filter_new(self, table: pa.Table) -> tuple[pa.Table, list[int], int]:
+        """Rows of `table` whose key is not stored yet (first of each key within the batch).
+
+        Returns the new rows, their indices in `table`, and how many rows were duplicates.
+        """
+        platforms = table.column("platform").to_pylist()
+        ids = table.column("platform_id").to_pylist()
+        existing = self.existing_keys(table) if table.num_rows else set()
+        seen: set[tuple[str, str]] = set()
+        keep: list[int] = []
+        for index, key in enumerate(zip(platforms, ids, strict=True)):
+            if key in existing or key in seen:
+                continue
+            seen.add(key)
+            keep.append(index)
+        if len(keep) == table.num_rows:
+            return table, keep, 0
+        return table.take(pa.array(keep, pa.int64())), keep, table.num_rows - len(keep)
+
+    def insert(self, table: pa.Table) -> None:
+        """Insert rows already filtered by `filter_new`, as one INSERT (it lands whole or not)."""
         if table.num_rows == 0:
-            return WriteResult()
-        table = _dedupe_within(table)
-        duplicates_inside = 0
-        existing = self.existing_keys(table)
-        if existing:
-            platforms = table.column("platform").to_pylist()
-            ids = table.column("platform_id").to_pylist()
-            mask = pa.array([(p, i) not in existing for p, i in zip(platforms, ids, strict=True)])
-            table = table.filter(mask)
-        result = WriteResult(duplicates=len(existing) + duplicates_inside)
-        if table.num_rows:
-            globals()["_hubbub_new"] = table
-            try:
-                self._session.query(f"INSERT INTO {POSTS} SELECT * FROM Python(_hubbub_new)")
-            except Exception as exc:
-                raise StoreError(f"store write failed: {str(exc).splitlines()[0]}") from None
-            finally:
-                globals().pop("_hubbub_new", None)
-            result.inserted = table.num_rows
-        return result
+            return
+        globals()["_hubbub_new"] = table
+        try:
+            self._session.query(f"INSERT INTO {POSTS} SELECT * FROM Python(_hubbub_new)")
+        except Exception as exc:
+            raise StoreError(f"store write failed: {str(exc).splitlines()[0]}") from None
+        finally:
+            globals().pop("_hubbub_new", None)
+
+    def write_table(self, table: pa.Table) -> WriteResult:
+        """Store the rows whose key is not stored yet; the rest count as duplicates."""
+        new, _, duplicates = self.filter_new(table)
+        self.insert(new)
+        return WriteResult(inserted=new.num_rows, duplicates=duplicates)
 
     def write(self, posts: list[Post]) -> WriteResult:
         for post in posts:
             post.validate()
-        unique: dict[tuple[str, str], Post] = {}
-        for post in posts:
-            unique.setdefault(post.key, post)
-        result = self.write_table(posts_table(list(unique.values()), datetime.now(UTC)))
-        result.duplicates += len(posts) - len(unique)
-        return result
+        return self.write_table(posts_table(posts, datetime.now(UTC)))
 
     def count(self) -> int:
         return int(self.scalar(f"SELECT count() AS n FROM {POSTS}") or 0)
-
-
-def _dedupe_within(table: pa.Table) -> pa.Table:
-    """Keep the first row per key inside one batch (the caller counts the rest as duplicates)."""
-    platforms = table.column("platform").to_pylist()
-    ids = table.column("platform_id").to_pylist()
-    seen: set[tuple[str, str]] = set()
-    mask = []
-    for key in zip(platforms, ids, strict=True):
-        mask.append(key not in seen)
-        seen.add(key)
-    if all(mask):
-        return table
-    return table.filter(pa.array(mask))
 
 
 def _split_sql(ddl: str) -> list[str]:

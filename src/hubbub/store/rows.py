@@ -155,3 +155,59 @@ def posts_table(posts: list[Post], collected_at: datetime | None = None) -> pa.T
 
 
 __all__ = ["COLUMNS", "SCHEMA", "domain_of", "fold", "post_row", "posts_table"]
+
+
+# Columns a user sees in exports: everything but the derived text for matching.
+EXPORT_COLUMNS = tuple(c for c in COLUMNS if c not in {"text_norm", "tokens", "grams"})
+
+
+def row_to_post(row: dict[str, object]) -> Post:
+    """A stored row (as returned by the store) back into a Post, for NDJSON exports."""
+    from hubbub.models import Author, Media, Metrics, parse_time
+
+    def opt_int(name: str) -> int | None:
+        value = row.get(name)
+        return None if value is None else int(value)  # type: ignore[call-overload]
+
+    rating = row.get("rating")
+    return Post(
+        platform=str(row["platform"]),
+        platform_id=str(row["platform_id"]),
+        created_at=parse_time(row["created_at"]),
+        collected_at=parse_time(row["collected_at"]) if row.get("collected_at") else None,
+        text=str(row.get("text") or ""),
+        kind=str(row.get("kind") or "post"),
+        url=row.get("url"),  # type: ignore[arg-type]
+        author=Author(
+            id=row.get("author_id"),  # type: ignore[arg-type]
+            handle=row.get("author_handle"),  # type: ignore[arg-type]
+            name=row.get("author_name"),  # type: ignore[arg-type]
+            followers=opt_int("author_followers"),
+            following=opt_int("author_following"),
+            verified=None if row.get("author_verified") is None else bool(row["author_verified"]),
+            country=row.get("author_country"),  # type: ignore[arg-type]
+            url=row.get("author_url"),  # type: ignore[arg-type]
+        ),
+        title=row.get("title"),  # type: ignore[arg-type]
+        lang=row.get("lang"),  # type: ignore[arg-type]
+        metrics=Metrics(
+            likes=opt_int("likes"),
+            reposts=opt_int("reposts"),
+            replies=opt_int("replies"),
+            quotes=opt_int("quotes"),
+            views=opt_int("views"),
+        ),
+        parent_id=row.get("parent_id"),  # type: ignore[arg-type]
+        root_id=row.get("root_id"),  # type: ignore[arg-type]
+        repost_of=row.get("repost_of"),  # type: ignore[arg-type]
+        hashtags=list(row.get("hashtags") or []),  # type: ignore[call-overload]
+        mentions=list(row.get("mentions") or []),  # type: ignore[call-overload]
+        urls=list(row.get("urls") or []),  # type: ignore[call-overload]
+        media=[
+            Media(type=t, url=u or None)
+            for t, u in zip(row.get("media_types") or [], row.get("media_urls") or [], strict=False)  # type: ignore[call-overload]
+        ],
+        country=row.get("country"),  # type: ignore[arg-type]
+        rating=None if rating is None else float(rating),  # type: ignore[arg-type]
+        source=row.get("source") or None,  # type: ignore[arg-type]
+    )

@@ -1,11 +1,11 @@
 """Tokenization of folded text into words, with CJK segmentation.
 
-Latin-script (and any space-delimited) text splits on non-word characters. Chinese runs are cut
-by rjieba; Japanese and Korean runs (no segmenter shipped) become one token per script run.
-Because a segmenter may glue a term to its neighbours (rjieba cuts 我买了耐克鞋 into 我/买/了/耐克鞋),
-CJK terms are never matched as whole tokens: the query language matches them as contiguous
-substrings of the normalized text, and `cjk_grams` gives the character bigrams that let the
-store's text index find candidates for such a substring quickly.
+Latin-script (and any space-delimited) text splits on non-word characters. Chinese runs are
+cut by rjieba; Japanese and Korean runs (no segmenter shipped) become one token per script run.
+A segmenter may glue a term to its neighbours (rjieba cuts 我买了耐克鞋 into
+我/买/了/耐克鞋), so CJK terms are never matched as whole tokens: the query language
+matches them as contiguous substrings of the normalized text, and `cjk_grams` gives the
+character bigrams that let the store's text index find candidates for such a substring.
 """
 
 from __future__ import annotations

@@ -1,0 +1,48 @@
+"""Options and helpers shared by the command modules."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from hubbub import settings
+from hubbub.errors import ConfigError
+from hubbub.store import EmbeddedStore, open_store
+
+console = Console(stderr=True)
+out = Console(soft_wrap=True)
+
+HomeOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--home",
+        help="Workspace home (default: $HUBBUB_HOME or ~/.hubbub).",
+        show_default=False,
+    ),
+]
+
+
+def home_path(home: Path | None) -> Path:
+    return settings.resolve_home(home)
+
+
+def store_for(home: Path | None) -> EmbeddedStore:
+    """Open the embedded store of the workspace (creating it on first use)."""
+    path = home_path(home)
+    path.mkdir(parents=True, exist_ok=True)
+    return open_store(path)
+
+
+def parse_day(value: str | None, option: str) -> datetime | None:
+    """`2026-10-01` or a full ISO-8601 time, as an aware UTC datetime."""
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise ConfigError(f"{option} {value!r} is not a date: use YYYY-MM-DD or ISO-8601") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

@@ -1,0 +1,93 @@
+"""`hubbub demo`: build a realistic, deterministic demo workspace and show what is in it."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from itertools import islice
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from hubbub.cli.common import HomeOption, console, out, store_for
+from hubbub.cli.filters import where_clause
+from hubbub.store.embedded import POSTS, WriteResult
+from hubbub.store.rows import posts_table
+
+BATCH = 20_000
+
+
+def register(app: typer.Typer) -> None:
+    app.command("demo")(demo)
+
+
+def demo(
+    posts: Annotated[
+        int, typer.Option("--posts", min=100, help="How many posts to generate.")
+    ] = 200_000,
+    seed: Annotated[int, typer.Option("--seed", help="Same seed, same posts.")] = 42,
+    no_serve: Annotated[
+        bool, typer.Option("--no-serve", help="Build the workspace and print a summary only.")
+    ] = False,
+    home: HomeOption = None,
+) -> None:
+    """Generate ~30 days of multilingual conversation with planted stories, and store it."""
+    from hubbub.demo import generate
+
+    started = time.perf_counter()
+    result = WriteResult()
+    collected_at = datetime.now(UTC)
+    with store_for(home) as store:
+        progress = Progress(
+            TextColumn("[bold]building demo[/]"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("posts"),
+            TimeElapsedColumn(),
+            console=console,
+            disable=not console.is_terminal,
+        )
+        with progress:
+            task = progress.add_task("demo", total=posts)
+            stream = generate(posts=posts, seed=seed)
+            while batch := list(islice(stream, BATCH)):
+                result += store.write_table(posts_table(batch, collected_at))
+                progress.advance(task, len(batch))
+        seconds = time.perf_counter() - started
+        out.print(
+            f"Demo workspace in [bold]{store.home}[/]: {result.inserted:,} posts stored, "
+            f"{result.duplicates:,} already there, in {seconds:.1f} s."
+        )
+        _print_summary(store)
+    if not no_serve:
+        console.print(
+            "The dashboard is not part of this version yet; explore with "
+            "`hubbub search`, `hubbub stats` and `hubbub export`."
+        )
+
+
+def _print_summary(store) -> None:  # type: ignore[no-untyped-def]
+    from hubbub.demo import STORIES
+
+    by_platform = store.rows(
+        f"SELECT platform, count() AS n FROM {POSTS} GROUP BY platform ORDER BY n DESC"
+    )
+    by_lang = store.rows(
+        f"SELECT ifNull(lang, 'und') AS lang, count() AS n FROM {POSTS} "
+        "GROUP BY lang ORDER BY n DESC"
+    )
+    out.print("Platforms: " + ", ".join(f"{r['platform']} {int(r['n']):,}" for r in by_platform))
+    out.print("Languages: " + ", ".join(f"{r['lang']} {int(r['n']):,}" for r in by_lang))
+    table = Table(
+        title="Planted stories: try them with hubbub search / stats", title_justify="left"
+    )
+    for column in ("story", "when (UTC)", "query", "posts"):
+        table.add_column(column, overflow="fold")
+    for story in STORIES:
+        where, params = where_clause(story.query, story.start, story.end)
+        count = int(store.scalar(f"SELECT count() AS n FROM {POSTS} WHERE {where}", params) or 0)
+        when = f"{story.start:%Y-%m-%d %H:%M} → {story.end:%Y-%m-%d %H:%M}"
+        table.add_row(story.name, when, story.query, f"{count:,}")
+    out.print(table)

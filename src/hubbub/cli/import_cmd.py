@@ -1,0 +1,98 @@
+"""`hubbub import FILE...`: import exports and API responses, with a progress bar."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import orjson
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from hubbub import settings
+from hubbub.cli.common import HomeOption, console, home_path, out, store_for
+from hubbub.connectors.importers.pipeline import Importer
+from hubbub.errors import ConfigError
+
+
+def register(app: typer.Typer) -> None:
+    app.command("import")(import_files)
+
+
+def import_files(
+    files: Annotated[list[Path], typer.Argument(help="Files to import (.zst and .gz too).")],
+    format: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Skip detection: hubbub, csv, twitter_v2, twarc2, "
+            "weibo, reddit, pushshift, zeeschuimer.",
+        ),
+    ] = None,
+    option: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--option",
+            "-o",
+            help="Format option KEY=VALUE, e.g. for csv: "
+            "-o text=body -o platform=news. Repeatable.",
+        ),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the summary as one JSON object.")
+    ] = False,
+    home: HomeOption = None,
+) -> None:
+    """Import files; re-importing is safe: posts already stored count as duplicates."""
+    options = _parse_options(option or [])
+    if options and not format:
+        raise ConfigError("--option needs --format: say which format the options are for")
+    path = home_path(home)
+    with store_for(path) as store:
+        progress = Progress(
+            TextColumn("[bold]importing[/] {task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("units"),
+            TimeElapsedColumn(),
+            console=console,
+            disable=as_json or not console.is_terminal,
+        )
+        with (
+            progress,
+            Importer(
+                store,
+                path,
+                batch_units=int(settings.get("import_batch", path)),
+                workers=int(settings.get("import_workers", path)),
+                archive=bool(settings.get("archive_raw", path)),
+            ) as importer,
+        ):
+            for file in files:
+                task = progress.add_task(file.name, total=None)
+                importer.on_progress = lambda n, task=task: progress.advance(task, n)
+                importer.import_file(file, format, **options)
+        summary = importer.summary
+    if as_json:
+        out.print(orjson.dumps(summary.to_dict()).decode(), highlight=False)
+        return
+    line = (
+        f"Imported {summary.imported:,} posts, {summary.duplicates:,} duplicates, "
+        f"{summary.rejected:,} rejected"
+    )
+    if summary.skipped:
+        line += f", {summary.skipped:,} items that are not posts skipped"
+    out.print(line + f" from {summary.files} file(s) in {summary.seconds:.1f} s.")
+    if summary.rejects_file:
+        out.print(f"Rejected lines and reasons: {summary.rejects_file}")
+
+
+def _parse_options(pairs: list[str]) -> dict[str, str]:
+    options = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise ConfigError(f"--option {pair!r} must be KEY=VALUE")
+        options[key.strip()] = value
+    return options

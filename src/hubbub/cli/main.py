@@ -1,0 +1,48 @@
+"""The `hubbub` command. Each command group lives in its own module; this one wires them.
+
+Every HubbubError becomes one line on stderr and exit code 2; a stack trace is a bug.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from hubbub.cli import data_cmd, demo_cmd, import_cmd, workspace_cmd
+from hubbub.errors import HubbubError
+
+app = typer.Typer(
+    name="hubbub",
+    help="Hubbub: social listening and consumer insight, in English and Chinese.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+workspace_cmd.register(app)
+import_cmd.register(app)
+data_cmd.register(app)
+demo_cmd.register(app)
+
+try:
+    from hubbub.cli.query_cmd import query_app
+except ImportError:  # the query language's CLI ships with hubbub.query
+    query_app = None
+if query_app is not None:
+    app.add_typer(query_app, name="query", help="Check, explain and lint boolean queries.")
+
+
+def run() -> None:
+    """Console entry point."""
+    try:
+        app()
+    except HubbubError as exc:
+        print(f"hubbub: {exc}", file=sys.stderr)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        print("hubbub: interrupted; whatever was stored before stays stored", file=sys.stderr)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,47 @@
+"""`hubbub`: Hubbub's own NDJSON, one `Post.to_dict()` per line (docs/ndjson-format.md).
+
+The raw item is the line's object itself; mapping is `Post.from_dict`, which validates it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hubbub.connectors.importers.base import ImportFormat, register
+from hubbub.connectors.importers.units import line_units, loads, sample_json
+from hubbub.errors import InvalidPost
+from hubbub.models import Post
+
+NAME = "hubbub"
+_REQUIRED = ("platform", "platform_id", "created_at")
+
+
+def sniff(sample: bytes, name: str) -> bool:
+    data = sample_json(sample)
+    return isinstance(data, dict) and all(k in data for k in _REQUIRED) and "data" not in data
+
+
+def parse(unit: bytes) -> list[dict[str, Any]]:
+    data = loads(unit)
+    if not isinstance(data, dict):
+        raise InvalidPost("a Hubbub NDJSON line must be a JSON object")
+    return [data]
+
+
+def map_item(item: dict[str, Any]) -> Post:
+    post = Post.from_dict(item)
+    if post.source is None:
+        post.source = f"import:{NAME}"
+    return post
+
+
+FORMAT = register(
+    ImportFormat(
+        name=NAME,
+        description="Hubbub NDJSON: one post per line, as `hubbub export` writes it",
+        sniff=sniff,
+        units=line_units,
+        parse=parse,
+        map=map_item,
+    )
+)

@@ -1,0 +1,255 @@
+"""Importing files: units → raw items → posts → store, streaming, in parallel, idempotently.
+
+The importing process splits a file into units (cheap) and hands batches of them to worker
+processes, which parse, map and derive the store columns (the Python-bound part). Results come
+back in order; for each batch the store filters out keys it already holds, the raw items of the
+new posts are appended to the raw archive, then the new rows are inserted in one statement. A
+crash at any point therefore leaves each batch either stored whole or not at all, and a re-run
+stores exactly what is missing. At most a few batches are in flight, so memory stays constant
+whatever the file size.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pyarrow as pa
+
+from hubbub.connectors.importers.base import ImportFormat, Unit
+from hubbub.errors import HubbubError, ImportFailed
+from hubbub.store.archive import RawArchive
+from hubbub.store.embedded import EmbeddedStore
+from hubbub.store.rows import posts_table
+
+# Errors a malformed unit or item may raise inside parse/map; anything else is a bug.
+ITEM_ERRORS = (HubbubError, ValueError, KeyError, TypeError, IndexError, AttributeError)
+PARALLEL_MIN_BYTES = 4 << 20  # below this, starting worker processes costs more than it saves
+
+
+@dataclass
+class Reject:
+    file: str
+    line: int
+    reason: str
+
+
+@dataclass
+class BatchResult:
+    """What a worker sends back: the rows, their raw items (aligned), rejects, skipped count."""
+
+    table_ipc: bytes
+    raw_lines: list[bytes]
+    rejects: list[tuple[int, str]]
+    skipped: int
+    units: int
+
+
+@dataclass
+class ImportSummary:
+    files: int = 0
+    units: int = 0
+    imported: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    skipped: int = 0
+    seconds: float = 0.0
+    rejects_file: str | None = None
+    formats: dict[str, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def process_batch(
+    parse: Callable[[bytes], list[dict[str, Any]]],
+    map_item: Callable[[dict[str, Any]], Any],
+    units: list[Unit],
+    collected_at: datetime,
+) -> BatchResult:
+    """Worker side: parse and map every unit; malformed ones become rejects, never exceptions."""
+    posts = []
+    raw_lines: list[bytes] = []
+    rejects: list[tuple[int, str]] = []
+    skipped = 0
+    for line_no, data in units:
+        try:
+            items = parse(data)
+        except ITEM_ERRORS as exc:
+            rejects.append((line_no, _reason(exc)))
+            continue
+        for item in items:
+            try:
+                post = map_item(item)
+                if post is None:
+                    skipped += 1
+                    continue
+                post.validate()
+                raw = orjson.dumps(item)
+            except ITEM_ERRORS as exc:
+                rejects.append((line_no, _reason(exc)))
+                continue
+            posts.append(post)
+            raw_lines.append(raw)
+    table = posts_table(posts, collected_at)
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return BatchResult(sink.getvalue().to_pybytes(), raw_lines, rejects, skipped, len(units))
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    if isinstance(exc, HubbubError):
+        return text or type(exc).__name__
+    if isinstance(exc, orjson.JSONDecodeError):
+        return f"not valid JSON: {text}"
+    if isinstance(exc, UnicodeDecodeError):
+        return "not valid UTF-8: re-encode the file as UTF-8"
+    if isinstance(exc, KeyError):
+        return f"missing field {text}"
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _batches(
+    units: Iterator[Unit], max_units: int, max_bytes: int = 32 << 20
+) -> Iterator[list[Unit]]:
+    batch: list[Unit] = []
+    size = 0
+    for unit in units:
+        batch.append(unit)
+        size += len(unit[1])
+        if len(batch) >= max_units or size >= max_bytes:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+class Importer:
+    """Imports files into one store. Use as a context manager: it owns worker processes."""
+
+    def __init__(
+        self,
+        store: EmbeddedStore,
+        home: Path,
+        *,
+        batch_units: int = 20_000,
+        workers: int = 0,
+        archive: bool = True,
+        on_progress: Callable[[int], None] | None = None,
+    ) -> None:
+        self.store = store
+        self.home = Path(home)
+        self.batch_units = batch_units
+        self.workers = workers or min(2, os.cpu_count() or 1)
+        self.archive = RawArchive(home) if archive else None
+        self.on_progress = on_progress
+        self.summary = ImportSummary()
+        self._pool: ProcessPoolExecutor | None = None
+        self._rejects_handle = None
+        self._started = time.perf_counter()
+
+    # ---- lifecycle -------------------------------------------------------------------------
+    def __enter__(self) -> Importer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+        if self._rejects_handle is not None:
+            self._rejects_handle.close()
+            self._rejects_handle = None
+        self.summary.seconds = round(time.perf_counter() - self._started, 3)
+
+    def _executor(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            # forkserver: workers fork from a clean process, never from one running chdb threads.
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["hubbub.connectors.importers.pipeline"])
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+        return self._pool
+
+    # ---- rejects ---------------------------------------------------------------------------
+    def _reject(self, reject: Reject) -> None:
+        if self._rejects_handle is None:
+            folder = self.home / "rejects"
+            folder.mkdir(parents=True, exist_ok=True)
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+            path = folder / f"import-{stamp}-{os.getpid()}.rejects.ndjson"
+            self._rejects_handle = open(path, "ab")  # noqa: SIM115 (closed in close())
+            self.summary.rejects_file = str(path)
+        self._rejects_handle.write(orjson.dumps(asdict(reject)) + b"\n")
+        self.summary.rejected += 1
+
+    # ---- import ----------------------------------------------------------------------------
+    def import_units(self, fmt: ImportFormat, units: Iterator[Unit], label: str, size: int) -> None:
+        """Import one stream of units; `label` names it in rejects, `size` picks parallelism."""
+        self.summary.files += 1
+        self.summary.formats[fmt.name] = self.summary.formats.get(fmt.name, 0) + 1
+        collected_at = datetime.now(UTC)
+        parallel = self.workers > 1 and size >= PARALLEL_MIN_BYTES
+        pending: deque[Future[BatchResult] | BatchResult] = deque()
+        last_line = 0
+        try:
+            for batch in _batches(units, self.batch_units):
+                last_line = batch[-1][0]
+                if parallel:
+                    pending.append(
+                        self._executor().submit(
+                            process_batch, fmt.parse, fmt.map, batch, collected_at
+                        )
+                    )
+                    while len(pending) > self.workers * 2:
+                        self._absorb(fmt, label, pending.popleft())
+                else:
+                    self._absorb(fmt, label, process_batch(fmt.parse, fmt.map, batch, collected_at))
+        except (HubbubError, OSError, EOFError, ValueError) as exc:
+            # A truncated or corrupt file: what was read before the damage is still imported.
+            self._reject(Reject(label, last_line + 1, f"file unreadable from here: {_reason(exc)}"))
+        finally:
+            while pending:
+                self._absorb(fmt, label, pending.popleft())
+
+    def _absorb(
+        self, fmt: ImportFormat, label: str, item: Future[BatchResult] | BatchResult
+    ) -> None:
+        result = item.result() if isinstance(item, Future) else item
+        for line_no, reason in result.rejects:
+            self._reject(Reject(label, line_no, reason))
+        self.summary.units += result.units
+        self.summary.skipped += result.skipped
+        table = pa.ipc.open_stream(result.table_ipc).read_all()
+        new, kept, duplicates = self.store.filter_new(table)
+        if self.archive is not None and kept:
+            self.archive.append(fmt.name, [result.raw_lines[i] for i in kept])
+        self.store.insert(new)
+        self.summary.imported += new.num_rows
+        self.summary.duplicates += duplicates
+        if self.on_progress is not None:
+            self.on_progress(result.units)
+
+    def import_file(self, path: Path, format_name: str | None = None, **options: Any) -> None:
+        """Import one file, detecting its format unless `format_name` is given."""
+        from hubbub.connectors.importers.detect import detect_format, get_format, open_stream
+
+        path = Path(path)
+        if not path.is_file():
+            raise ImportFailed(f"{path} does not exist or is not a file")
+        fmt = get_format(format_name, **options) if format_name else detect_format(path)
+        size = path.stat().st_size
+        with open_stream(path) as stream:
+            self.import_units(fmt, fmt.units(stream), str(path), size)

@@ -1,0 +1,121 @@
+"""Splitting a decompressed byte stream into units: lines, or one whole JSON document.
+
+Line formats stream in constant memory (one line at a time). Document formats read the whole
+document, bounded by MAX_DOCUMENT_BYTES, because a JSON document cannot be split before it is
+parsed. `json_units` picks between the two for formats that come both ways (one API response
+per line, as twarc2 and most collectors write them, or a single pretty-printed response).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, BinaryIO
+
+import orjson
+
+from hubbub.connectors.importers.base import Unit
+from hubbub.errors import ImportFailed, InvalidPost
+
+MAX_DOCUMENT_BYTES = 256 * 1024 * 1024
+_BOM = b"\xef\xbb\xbf"
+
+
+def loads(unit: bytes) -> Any:
+    """Parse JSON bytes; a malformed unit is a reject, not a crash."""
+    try:
+        return orjson.loads(unit)
+    except orjson.JSONDecodeError as exc:
+        raise InvalidPost(f"not valid JSON ({exc})") from None
+
+
+def line_units(stream: BinaryIO) -> Iterator[Unit]:
+    """Non-blank lines with their 1-based line numbers, without line ends or a UTF-8 BOM."""
+    for lineno, raw in enumerate(stream, 1):
+        line = raw.strip()
+        if lineno == 1:
+            line = line.removeprefix(_BOM).strip()
+        if line:
+            yield lineno, line
+
+
+def document_units(stream: BinaryIO, max_bytes: int = MAX_DOCUMENT_BYTES) -> Iterator[Unit]:
+    """The whole stream as one unit; refuses documents over `max_bytes`."""
+    yield from _document(b"", 1, stream, max_bytes)
+
+
+def json_units(stream: BinaryIO, max_bytes: int = MAX_DOCUMENT_BYTES) -> Iterator[Unit]:
+    """One unit per line when the file is NDJSON, else the whole document as one unit.
+
+    The file is NDJSON when its first non-blank line is a complete JSON value, or, so that a
+    malformed first line does not turn a whole NDJSON file into one reject, when it is not but
+    the next non-blank line is. A pretty-printed document fails both tests.
+    """
+    head: list[tuple[int, bytes]] = []
+    nonblank = 0
+    for lineno, raw in enumerate(stream, 1):
+        head.append((lineno, raw))
+        line = _clean(raw, lineno)
+        if not line:
+            continue
+        if _is_json(line):
+            return (yield from _lines_after(head, stream))
+        nonblank += 1
+        if nonblank == 2:
+            break
+    prefix = b"".join(raw for _, raw in head)
+    first = next((n for n, r in head if _clean(r, n)), 1)
+    yield from _document(prefix, first, stream, max_bytes)
+
+
+def _lines_after(head: list[tuple[int, bytes]], stream: BinaryIO) -> Iterator[Unit]:
+    for lineno, raw in head:
+        line = _clean(raw, lineno)
+        if line:
+            yield lineno, line
+    for lineno, raw in enumerate(stream, len(head) + 1):
+        line = raw.strip()
+        if line:
+            yield lineno, line
+
+
+def _document(prefix: bytes, first_line: int, stream: BinaryIO, max_bytes: int) -> Iterator[Unit]:
+    if len(prefix) > max_bytes:
+        raise ImportFailed(_too_big(max_bytes))
+    data = prefix + stream.read(max_bytes + 1 - len(prefix))
+    if len(data) > max_bytes:
+        raise ImportFailed(_too_big(max_bytes))
+    data = data.removeprefix(_BOM).strip()
+    if data:
+        yield first_line, data
+
+
+def _too_big(max_bytes: int) -> str:
+    return (
+        f"this JSON document is larger than {max_bytes // (1024 * 1024)} MB; "
+        "split it into one JSON object per line (NDJSON) and import that"
+    )
+
+
+def _clean(raw: bytes, lineno: int) -> bytes:
+    line = raw.strip()
+    return line.removeprefix(_BOM).strip() if lineno == 1 else line
+
+
+def _is_json(line: bytes) -> bool:
+    if line[:1] not in (b"{", b"["):
+        return False
+    try:
+        orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return False
+    return True
+
+
+def sample_json(sample: bytes) -> Any:
+    """The sniff sample parsed as JSON, or None when it is not whole JSON (e.g. a document head)."""
+    if sample[:1] not in (b"{", b"["):
+        return None
+    try:
+        return orjson.loads(sample)
+    except orjson.JSONDecodeError:
+        return None

@@ -1,0 +1,72 @@
+"""Every setting, declared once: name, default, help. The CLI and docs/configuration.md read this.
+
+Values come from (highest first) a command-line option, a ``HUBBUB_*`` environment variable, the
+workspace's ``hubbub.toml``, then the default here. Secrets are read from the environment only.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from hubbub.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+
+    @property
+    def env(self) -> str:
+        return "HUBBUB_" + self.name.upper()
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("home", "~/.hubbub", "Workspace home: the store, raw archive and rejects live here."),
+    Setting("import_batch", 20_000, "Posts per store write during imports."),
+    Setting("import_workers", 0, "Worker processes for imports; 0 picks one per core (max 2)."),
+    Setting("archive_raw", True, "Keep every imported raw item in the zstd NDJSON raw archive."),
+)
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def resolve_home(option: str | Path | None = None) -> Path:
+    """The workspace home: --home, else HUBBUB_HOME, else ~/.hubbub."""
+    raw = option or os.environ.get("HUBBUB_HOME") or _BY_NAME["home"].default
+    return Path(raw).expanduser().resolve()
+
+
+def get(name: str, home: Path | None = None) -> Any:
+    """A setting's value: environment first, then the home's hubbub.toml, then the default."""
+    setting = _BY_NAME[name]
+    if setting.env in os.environ:
+        return _coerce(setting, os.environ[setting.env])
+    if home is not None:
+        config = home / "hubbub.toml"
+        if config.exists():
+            try:
+                data = tomllib.loads(config.read_text("utf-8"))
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+                raise ConfigError(f"{config} is not valid TOML ({exc}); fix or remove it") from None
+            if name in data:
+                return _coerce(setting, data[name])
+    return setting.default
+
+
+def _coerce(setting: Setting, value: Any) -> Any:
+    kind = type(setting.default)
+    if isinstance(value, kind):
+        return value
+    try:
+        if kind is bool:
+            return str(value).strip().lower() in {"1", "true", "yes", "on"}
+        return kind(value)
+    except (TypeError, ValueError):
+        raise ConfigError(
+            f"setting {setting.name} ({setting.env}) must be a {kind.__name__}, got {value!r}"
+        ) from None

@@ -1,0 +1,98 @@
+"""The raw archive: every imported or collected raw item, as zstd-compressed NDJSON.
+
+One file per source and collection day (``raw/<source>/<YYYY-MM-DD>.ndjson.zst``). Each write
+appends one complete zstd frame; concatenated frames are a valid zstd stream, so a crash can at
+worst leave a truncated last frame, which `read_archive` reports and skips past. Items are
+archived before the posts they map to are stored, so a stored post always has its raw item.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import BinaryIO
+
+import orjson
+import zstandard
+
+from hubbub.errors import HubbubError
+
+
+class ArchiveCorrupt(HubbubError):
+    pass
+
+
+class RawArchive:
+    def __init__(self, home: Path) -> None:
+        self.root = Path(home) / "raw"
+        self._compressor = zstandard.ZstdCompressor(level=3)
+
+    def path_for(self, source: str, day: datetime) -> Path:
+        safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in source)
+        return self.root / safe / f"{day.astimezone(UTC):%Y-%m-%d}.ndjson.zst"
+
+    def append(self, source: str, lines: list[bytes], when: datetime | None = None) -> Path | None:
+        """Append raw items (each one JSON document, no newline) as one zstd frame."""
+        if not lines:
+            return None
+        path = self.path_for(source, when or datetime.now(UTC))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        frame = self._compressor.compress(b"\n".join(lines) + b"\n")
+        with open(path, "ab") as handle:
+            handle.write(frame)
+            handle.flush()
+            os.fsync(handle.fileno())
+        return path
+
+    def files(self, source: str | None = None) -> list[Path]:
+        base = self.root / source if source else self.root
+        return sorted(base.rglob("*.ndjson.zst")) if base.exists() else []
+
+
+def iter_zstd_chunks(handle: BinaryIO) -> Iterator[bytes]:
+    """Decompressed chunks of a stream of concatenated zstd frames.
+
+    Raises zstandard.ZstdError when the data ends inside a frame: zstandard's stream reader
+    returns a silent EOF for a truncated last frame, which would hide a damaged file.
+    """
+    context = zstandard.ZstdDecompressor()
+    frame = context.decompressobj()
+    in_frame = False
+    while chunk := handle.read(1 << 20):
+        data = chunk
+        while data:
+            in_frame = True
+            out = frame.decompress(data)
+            if out:
+                yield out
+            if frame.eof:
+                data = frame.unused_data
+                frame = context.decompressobj()
+                in_frame = False
+            else:
+                data = b""
+    if in_frame:
+        raise zstandard.ZstdError("the data ends inside a zstd frame (truncated file)")
+
+
+def read_archive(path: Path) -> Iterator[dict]:  # type: ignore[type-arg]
+    """Yield the raw items of one archive file; raise ArchiveCorrupt at a damaged frame."""
+    buffer = b""
+    line_no = 0
+    with open(path, "rb") as handle:
+        try:
+            for chunk in iter_zstd_chunks(handle):
+                buffer += chunk
+                *lines, buffer = buffer.split(b"\n")
+                for line in lines:
+                    line_no += 1
+                    if line:
+                        yield orjson.loads(line)
+        except zstandard.ZstdError as exc:
+            raise ArchiveCorrupt(
+                f"{path} is damaged after line {line_no} ({exc}); the items before it are fine"
+            ) from None
+    if buffer.strip():
+        raise ArchiveCorrupt(f"{path} ends inside an item after line {line_no}")
