@@ -19,20 +19,22 @@ from hubbub.text.normalize import CJK_CLASS, HAN_CLASS
 URL_PATTERN = r"https?://[^\s<>\"'，。、！？）)\]】」]+"
 _URL = re.compile(URL_PATTERN)
 # One word: a run of word characters that are not CJK, or a run of CJK characters.
-_WORD_OR_CJK = re.compile(f"[{CJK_CLASS}]+|(?:(?![{CJK_CLASS}])\\w)+")
+_WORD_OR_CJK = re.compile(f"[{CJK_CLASS}]+|[^\\W{CJK_CLASS}]+")
 _HAN_RUN = re.compile(f"^[{HAN_CLASS}]+$")
 _CJK_RUN = re.compile(f"[{CJK_CLASS}]+")
+_HAS_CJK = _CJK_RUN
 
 
 def tokenize(folded: str) -> list[str]:
     """Ordered word tokens of already-folded text; URLs are left out (they are in `urls`)."""
     if "http" in folded:
         folded = _URL.sub(" ", folded)
+    words = _WORD_OR_CJK.findall(folded)
+    if not _HAS_CJK.search(folded):
+        return words
     tokens: list[str] = []
-    for match in _WORD_OR_CJK.finditer(folded):
-        word = match.group()
-        first = word[0]
-        if first.isascii() or not _CJK_RUN.match(first):
+    for word in words:
+        if not _CJK_RUN.match(word):
             tokens.append(word)
         elif _HAN_RUN.match(word):
             tokens.extend(rjieba.cut(word))
@@ -43,6 +45,8 @@ def tokenize(folded: str) -> list[str]:
 
 def cjk_grams(folded: str) -> list[str]:
     """Distinct character bigrams of every CJK run (a lone CJK character gives itself)."""
+    if not _HAS_CJK.search(folded):
+        return []
     grams: set[str] = set()
     for match in _CJK_RUN.finditer(folded):
         run = match.group()
