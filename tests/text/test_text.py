@@ -41,7 +41,8 @@ def test_cjk_grams_cover_every_adjacent_pair():
         ("#极光X5发布会# 太好看了 #Aurora", ["极光X5发布会", "Aurora"]),
         ("Launch day #AuroraX5 #aurora-x5!", ["AuroraX5", "aurora-x5"]),
         ("#1 in sales, see https://x.com/a#frag", []),
-        ("全角＃标签 ＃话题", ["话题"]),
+        ("全角＃标签 ＃话题", ["标签", "话题"]),
+        ("好用#极光 see a.com/x#frag", ["极光"]),
     ],
 )
 def test_hashtags_twitter_and_weibo_styles(text, tags):
@@ -49,8 +50,8 @@ def test_hashtags_twitter_and_weibo_styles(text, tags):
 
 
 def test_mentions_weibo_chain_mastodon_and_not_emails():
-    text = "转发 //@小米手机: 好 @雷军 cc @bob@mastodon.social, mail me at a@b.com @alice."
-    assert extract_mentions(text) == ["小米手机", "雷军", "bob@mastodon.social", "alice"]
+    text = "转发 //@小米手机: 好 @雷军 cc @bob@mastodon.social, mail me at a@b.com @alice. 谢谢@老王"
+    assert extract_mentions(text) == ["小米手机", "雷军", "bob@mastodon.social", "alice", "老王"]
 
 
 def test_urls_strip_trailing_punctuation_including_chinese():

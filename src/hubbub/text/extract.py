@@ -23,8 +23,10 @@ _TRAILING_PUNCT = ".,;:!?…'\""
 _WEIBO_TOPIC = re.compile("#(?=([^#\\n]{1,64})#)")
 # The look-behinds sit after the leading literal so the regex engine can skip ahead to each
 # "#" or "@" instead of testing every position (3-4x faster on typical posts).
-_HASHTAG = re.compile(r"[#＃](?<![\w&/][#＃])(\w[\w\-]*)")
-_MENTION = re.compile(r"@(?<![\w.@]@)(\w[\w\-.]*\w|\w)(?:@([\w\-]+(?:\.[\w\-]+)+))?")
+# Only an ASCII word character before the sign disqualifies it ("a.com/x#frag", "a@b.com"):
+# Chinese text runs straight into tags and mentions ("谢谢@老王", "好用#极光").
+_HASHTAG = re.compile(r"[#＃](?<![A-Za-z0-9_&/][#＃])(\w[\w\-]*)")
+_MENTION = re.compile(r"@(?<![A-Za-z0-9_.@]@)(\w[\w\-.]*\w|\w)(?:@([\w\-]+(?:\.[\w\-]+)+))?")
 _CJK = re.compile(f"[{CJK_CLASS}]")
 _EMOJI_HINT = re.compile(
     "[\u00a9\u00ae\u203c\u2049\u2122\u2139\u2194-\u21aa\u231a-\u23ff\u24c2\u25aa-\u27bf"
@@ -47,7 +49,8 @@ def extract_hashtags(text: str) -> list[str]:
     if _CJK.search(text):
         for m in _WEIBO_TOPIC.finditer(text):
             topic = m.group(1)
-            if topic.strip() != topic or not _CJK.search(topic):
+            # A topic has CJK, no edge spaces, and no "/" (that is a URL's "#fragment").
+            if topic.strip() != topic or "/" in topic or not _CJK.search(topic):
                 continue
             if any(start <= m.start() < end for start, end in spans):
                 continue

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hubbub.connectors.importers.base import ImportFormat, register
+from hubbub.connectors.importers.base import ImportFormat
 from hubbub.connectors.importers.units import line_units, loads, sample_json
 from hubbub.errors import InvalidPost
 from hubbub.models import Post
@@ -35,13 +35,11 @@ def map_item(item: dict[str, Any]) -> Post:
     return post
 
 
-FORMAT = register(
-    ImportFormat(
-        name=NAME,
-        description="Hubbub NDJSON: one post per line, as `hubbub export` writes it",
-        sniff=sniff,
-        units=line_units,
-        parse=parse,
-        map=map_item,
-    )
+FORMAT = ImportFormat(
+    name=NAME,
+    description="Hubbub NDJSON: one post per line, as `hubbub export` writes it",
+    sniff=sniff,
+    units=line_units,
+    parse=parse,
+    map=map_item,
 )

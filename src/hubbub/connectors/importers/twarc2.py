@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hubbub.connectors.importers.base import ImportFormat, register
+from hubbub.connectors.importers.base import ImportFormat
 from hubbub.connectors.importers.units import line_units, loads, sample_json
 from hubbub.connectors.importers.values import dig
 from hubbub.connectors.importers.x_v2_tweet import PLATFORM, tweet_post
@@ -58,14 +58,12 @@ def map_item(item: dict[str, Any]) -> Post:
     )
 
 
-FORMAT = register(
-    ImportFormat(
-        name=NAME,
-        description="twarc2 flattened JSONL: one tweet per line with author and expansions",
-        sniff=sniff,
-        units=line_units,
-        parse=parse,
-        map=map_item,
-        platform=PLATFORM,
-    )
+FORMAT = ImportFormat(
+    name=NAME,
+    description="twarc2 flattened JSONL: one tweet per line with author and expansions",
+    sniff=sniff,
+    units=line_units,
+    parse=parse,
+    map=map_item,
+    platform=PLATFORM,
 )

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hubbub.connectors.importers.base import ImportFormat, register
+from hubbub.connectors.importers.base import ImportFormat
 from hubbub.connectors.importers.units import json_units, loads, sample_json
 from hubbub.connectors.importers.values import dig
 from hubbub.connectors.importers.x_v2_tweet import PLATFORM, tweet_post
@@ -42,7 +42,9 @@ def sniff(sample: bytes, name: str) -> bool:
 def _is_response(data: dict[str, Any]) -> bool:
     tweets = data.get("data")
     first = tweets[0] if isinstance(tweets, list) and tweets else tweets
-    if isinstance(first, dict) and "text" in first and "id" in first:
+    if "ok" in data:  # m.weibo.cn wraps its statuses in {"ok": 1, "data": ...}
+        return False
+    if isinstance(first, dict) and "text" in first and "id" in first and "user" not in first:
         return True
     return "data" not in data and "errors" in data and "meta" in data
 
@@ -113,14 +115,12 @@ def map_item(item: dict[str, Any]) -> Post:
     )
 
 
-FORMAT = register(
-    ImportFormat(
-        name=NAME,
-        description="X/Twitter API v2 responses (data + includes), one per line or one document",
-        sniff=sniff,
-        units=json_units,
-        parse=parse,
-        map=map_item,
-        platform=PLATFORM,
-    )
+FORMAT = ImportFormat(
+    name=NAME,
+    description="X/Twitter API v2 responses (data + includes), one per line or one document",
+    sniff=sniff,
+    units=json_units,
+    parse=parse,
+    map=map_item,
+    platform=PLATFORM,
 )
