@@ -12,8 +12,8 @@ import typer
 from rich.table import Table
 
 from hubbub.cli.common import HomeOption, console, out, parse_day, store_for
-from hubbub.cli.filters import where_clause
 from hubbub.errors import ConfigError
+from hubbub.query import where_clause
 from hubbub.store.embedded import POSTS, EmbeddedStore
 from hubbub.store.rows import EXPORT_COLUMNS, row_to_post
 
@@ -55,7 +55,8 @@ def search(
     home: HomeOption = None,
 ) -> None:
     """The newest posts matching a query."""
-    where, params = where_clause(query, parse_day(since, "--since"), parse_day(until, "--until"))
+    condition = where_clause(query, parse_day(since, "--since"), parse_day(until, "--until"))
+    where, params = condition.where, dict(condition.params)
     params["limit"] = limit
     columns = ", ".join(EXPORT_COLUMNS)
     with store_for(home) as store:
@@ -96,7 +97,8 @@ def stats(
     home: HomeOption = None,
 ) -> None:
     """Counts of posts (matching a query, if given) by platform, language and day."""
-    where, params = where_clause(query, parse_day(since, "--since"), parse_day(until, "--until"))
+    condition = where_clause(query, parse_day(since, "--since"), parse_day(until, "--until"))
+    where, params = condition.where, dict(condition.params)
     with store_for(home) as store:
         figures = _stats(store, where, params)
     if as_json:
@@ -141,7 +143,8 @@ def export(
     home: HomeOption = None,
 ) -> None:
     """Export matching posts, oldest first, with no row cap (NDJSON re-imports as-is)."""
-    where, params = where_clause(query, parse_day(since, "--since"), parse_day(until, "--until"))
+    condition = where_clause(query, parse_day(since, "--since"), parse_day(until, "--until"))
+    where, params = condition.where, dict(condition.params)
     if format is ExportFormat.parquet and output is None and sys.stdout.isatty():
         raise ConfigError("Parquet is binary: pass --output FILE.parquet or redirect stdout")
     with store_for(home) as store:

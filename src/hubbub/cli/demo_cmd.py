@@ -12,7 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from hubbub.cli.common import HomeOption, console, out, store_for
-from hubbub.cli.filters import where_clause
+from hubbub.query import where_clause
 from hubbub.store.embedded import POSTS, WriteResult
 from hubbub.store.rows import posts_table
 
@@ -86,7 +86,8 @@ def _print_summary(store) -> None:  # type: ignore[no-untyped-def]
     for column in ("story", "when (UTC)", "query", "posts"):
         table.add_column(column, overflow="fold")
     for story in STORIES:
-        where, params = where_clause(story.query, story.start, story.end)
+        condition = where_clause(story.query, story.start, story.end)
+        where, params = condition.where, condition.params
         count = int(store.scalar(f"SELECT count() AS n FROM {POSTS} WHERE {where}", params) or 0)
         when = f"{story.start:%Y-%m-%d %H:%M} → {story.end:%Y-%m-%d %H:%M}"
         table.add_row(story.name, when, story.query, f"{count:,}")

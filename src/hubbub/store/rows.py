@@ -70,6 +70,8 @@ SCHEMA = pa.schema(
         ("text_norm", _STR),
         ("tokens", _STRS),
         ("grams", _STRS),
+        ("title_token_count", pa.uint32()),
+        ("sentiment", _STR),
     ]
 )
 COLUMNS = tuple(SCHEMA.names)
@@ -171,6 +173,10 @@ def _row(post: Post, now: datetime) -> tuple[object, ...]:
         normed,
         tokenize(folded),
         cjk_grams(folded),
+        # Title and text are joined by a newline, which no token crosses, so the title's
+        # tokens are exactly the first ones (the query language's title: uses this).
+        len(tokenize(strip_accents(norm(post.title)))) if post.title else 0,
+        None,  # sentiment: set by enrichment
     )
 
 
@@ -178,7 +184,9 @@ __all__ = ["COLUMNS", "SCHEMA", "domain_of", "fold", "post_row", "posts_table"]
 
 
 # Columns a user sees in exports: everything but the derived text for matching.
-EXPORT_COLUMNS = tuple(c for c in COLUMNS if c not in {"text_norm", "tokens", "grams"})
+EXPORT_COLUMNS = tuple(
+    c for c in COLUMNS if c not in {"text_norm", "tokens", "grams", "title_token_count"}
+)
 
 
 def row_to_post(row: dict[str, object]) -> Post:

@@ -47,6 +47,10 @@ CREATE TABLE IF NOT EXISTS {db}.posts
     text_norm String,
     tokens Array(String),
     grams Array(String),
+    -- How many of the leading `tokens` come from the title (the query language's title:).
+    title_token_count UInt32,
+    -- Set by enrichment (sentiment.*); NULL until it runs.
+    sentiment LowCardinality(Nullable(String)),
     INDEX idx_tokens tokens TYPE text(tokenizer = 'array'),
     INDEX idx_grams grams TYPE text(tokenizer = 'array'),
     INDEX idx_hashtags hashtags TYPE bloom_filter GRANULARITY 1,
