@@ -113,7 +113,10 @@ def posts_table(posts: list[Post], collected_at: datetime | None = None) -> pa.T
     if not rows:
         return SCHEMA.empty_table()
     return pa.Table.from_arrays(
-        [pa.array(column, type=SCHEMA.field(i).type) for i, column in enumerate(zip(*rows))],
+        [
+            pa.array(column, type=SCHEMA.field(i).type)
+            for i, column in enumerate(zip(*rows, strict=True))
+        ],
         schema=SCHEMA,
     )
 
