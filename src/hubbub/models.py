@@ -116,8 +116,7 @@ class Post:
         """Build a Post from the Hubbub NDJSON shape; raises InvalidPost on a wrong shape."""
         if not isinstance(data, dict):
             raise InvalidPost("a post must be a JSON object")
-        known = {f.name for f in fields(cls)}
-        unknown = set(data) - known
+        unknown = data.keys() - _POST_FIELDS
         if unknown:
             raise InvalidPost(f"unknown field(s): {', '.join(sorted(unknown))}")
         kwargs = dict(data)
@@ -140,6 +139,9 @@ class Post:
         post = cls(**kwargs)
         post.validate()
         return post
+
+
+_POST_FIELDS = frozenset(f.name for f in fields(Post))
 
 
 def parse_time(value: Any) -> datetime:

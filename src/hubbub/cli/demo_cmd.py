@@ -12,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from hubbub.cli.common import HomeOption, console, out, store_for
+from hubbub.connectors.importers.pipeline import paused_gc
 from hubbub.query import where_clause
 from hubbub.store.embedded import POSTS, WriteResult
 from hubbub.store.rows import posts_table
@@ -53,7 +54,9 @@ def demo(
             task = progress.add_task("demo", total=posts)
             stream = generate(posts=posts, seed=seed)
             while batch := list(islice(stream, BATCH)):
-                result += store.write_table(posts_table(batch, collected_at))
+                with paused_gc():
+                    table = posts_table(batch, collected_at)
+                result += store.write_table(table)
                 progress.advance(task, len(batch))
         seconds = time.perf_counter() - started
         out.print(
