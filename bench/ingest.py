@@ -96,7 +96,7 @@ def main() -> None:
             f"raw archive {raw_mb:,.0f} MB ({raw_mb * per_million:,.0f} MB per million)"
         )
         own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        workers = importer.peak_batch_rss_kb / 1024
         print(f"peak RSS: importing process {own:,.0f} MB, largest worker {workers:,.0f} MB")
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import resource
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -54,6 +55,7 @@ class BatchResult:
     rejects: list[tuple[int, str]]
     skipped: int
     units: int
+    peak_rss_kb: int = 0  # of the process that built it, for bench/ingest.py
 
 
 @dataclass
@@ -133,7 +135,8 @@ def _process_batch(
     sink = pa.BufferOutputStream()
     with pa.ipc.new_stream(sink, table.schema) as writer:
         writer.write_table(table)
-    return BatchResult(sink.getvalue().to_pybytes(), raw_lines, rejects, skipped, len(units))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return BatchResult(sink.getvalue().to_pybytes(), raw_lines, rejects, skipped, len(units), peak)
 
 
 def _reason(exc: BaseException) -> str:
@@ -185,6 +188,7 @@ class Importer:
         self.on_progress = on_progress
         self.summary = ImportSummary()
         self._pool: ProcessPoolExecutor | None = None
+        self.peak_batch_rss_kb = 0  # largest peak RSS of a process that built a batch
         self._rejects_handle = None
         self._started = time.perf_counter()
 
@@ -260,6 +264,7 @@ class Importer:
         for line_no, reason in result.rejects:
             self._reject(Reject(label, line_no, reason))
         self.summary.units += result.units
+        self.peak_batch_rss_kb = max(self.peak_batch_rss_kb, result.peak_rss_kb)
         self.summary.skipped += result.skipped
         table = pa.ipc.open_stream(result.table_ipc).read_all()
         new, kept, duplicates = self.store.filter_new(table)
