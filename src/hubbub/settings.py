@@ -31,6 +31,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("import_batch", 20_000, "Posts per store write during imports."),
     Setting("import_workers", 0, "Worker processes for imports; 0 picks one per core (max 2)."),
     Setting("archive_raw", True, "Keep every imported raw item in the zstd NDJSON raw archive."),
+    Setting(
+        "enrichers",
+        "language,sentiment,emotion,keyphrases,dedup,flags",
+        "Enrichers run on new posts, in order (see docs/enrichment.md); entities is opt-in.",
+    ),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 

@@ -26,6 +26,27 @@ HomeOption = Annotated[
 ]
 
 
+EnrichOption = Annotated[
+    bool,
+    typer.Option(
+        "--enrich/--no-enrich",
+        help="Run the enrichers (setting `enrichers`) on new posts.",
+    ),
+]
+
+
+def enrichers_setting(home: Path, enrich: bool) -> tuple[str, ...]:
+    """The enrichers to run on new posts: the `enrichers` setting, or none with --no-enrich."""
+    if not enrich:
+        return ()
+    value = str(settings.get("enrichers", home))
+    names = tuple(n.strip() for n in value.split(",") if n.strip())
+    from hubbub.enrich.registry import build
+
+    build(list(names))  # fail early, with the list of valid names, on a typo
+    return names
+
+
 def home_path(home: Path | None) -> Path:
     return settings.resolve_home(home)
 

@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
-from itertools import islice
 from typing import Annotated
 
+import orjson
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from hubbub.cli.common import HomeOption, console, out, store_for
-from hubbub.connectors.importers.pipeline import paused_gc
+from hubbub.cli.common import (
+    EnrichOption,
+    HomeOption,
+    console,
+    enrichers_setting,
+    home_path,
+    out,
+    store_for,
+)
+from hubbub.connectors.importers.detect import get_format
+from hubbub.connectors.importers.pipeline import Importer
 from hubbub.query import where_clause
-from hubbub.store.embedded import POSTS, WriteResult
-from hubbub.store.rows import posts_table
+from hubbub.store.embedded import POSTS
 
 BATCH = 20_000
 
@@ -32,15 +39,15 @@ def demo(
     no_serve: Annotated[
         bool, typer.Option("--no-serve", help="Build the workspace and print a summary only.")
     ] = False,
+    enrich: EnrichOption = True,
     home: HomeOption = None,
 ) -> None:
     """Generate ~30 days of multilingual conversation with planted stories, and store it."""
     from hubbub.demo import generate
 
     started = time.perf_counter()
-    result = WriteResult()
-    collected_at = datetime.now(UTC)
-    with store_for(home) as store:
+    path = home_path(home)
+    with store_for(path) as store:
         progress = Progress(
             TextColumn("[bold]building demo[/]"),
             BarColumn(),
@@ -50,18 +57,26 @@ def demo(
             console=console,
             disable=not console.is_terminal,
         )
-        with progress:
+        # The demo goes through the import pipeline as Hubbub NDJSON, so it is built on both
+        # cores and enriched exactly as imported data is. No raw archive: the seed regenerates it.
+        with (
+            progress,
+            Importer(
+                store, path, archive=False, enrichers=enrichers_setting(path, enrich)
+            ) as importer,
+        ):
             task = progress.add_task("demo", total=posts)
-            stream = generate(posts=posts, seed=seed)
-            while batch := list(islice(stream, BATCH)):
-                with paused_gc():
-                    table = posts_table(batch, collected_at)
-                result += store.write_table(table)
-                progress.advance(task, len(batch))
+            importer.on_progress = lambda n: progress.advance(task, n)
+            units = (
+                (i, orjson.dumps(post.to_dict()))
+                for i, post in enumerate(generate(posts=posts, seed=seed), 1)
+            )
+            importer.import_units(get_format("hubbub"), units, "demo", size=posts * 1000)
+        summary = importer.summary
         seconds = time.perf_counter() - started
         out.print(
-            f"Demo workspace in [bold]{store.home}[/]: {result.inserted:,} posts stored, "
-            f"{result.duplicates:,} already there, in {seconds:.1f} s."
+            f"Demo workspace in [bold]{store.home}[/]: {summary.imported:,} posts stored, "
+            f"{summary.duplicates:,} already there, in {seconds:.1f} s."
         )
         _print_summary(store)
     if not no_serve:

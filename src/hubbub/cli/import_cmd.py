@@ -10,7 +10,14 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from hubbub import settings
-from hubbub.cli.common import HomeOption, console, home_path, out, store_for
+from hubbub.cli.common import (
+    EnrichOption,
+    HomeOption,
+    console,
+    home_path,
+    out,
+    store_for,
+)
 from hubbub.connectors.importers.pipeline import Importer
 from hubbub.errors import ConfigError
 
@@ -42,6 +49,7 @@ def import_files(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the summary as one JSON object.")
     ] = False,
+    enrich: EnrichOption = True,
     home: HomeOption = None,
 ) -> None:
     """Import files; re-importing is safe: posts already stored count as duplicates."""
@@ -84,6 +92,11 @@ def import_files(
     if summary.skipped:
         line += f", {summary.skipped:,} items that are not posts skipped"
     out.print(line + f" from {summary.files} file(s) in {summary.seconds:.1f} s.")
+    if summary.enrich_errors:
+        out.print(
+            f"Enrichment failed on {summary.enrich_errors:,} posts (stored without those "
+            f"fields; re-run with `hubbub reenrich`). First: {summary.first_enrich_error}"
+        )
     if summary.rejects_file:
         out.print(f"Rejected lines and reasons: {summary.rejects_file}")
 

@@ -9,7 +9,7 @@ import sys
 
 import typer
 
-from hubbub.cli import data_cmd, demo_cmd, import_cmd, workspace_cmd
+from hubbub.cli import data_cmd, demo_cmd, enrich_cmd, import_cmd, workspace_cmd
 from hubbub.errors import HubbubError
 
 app = typer.Typer(
@@ -23,6 +23,7 @@ workspace_cmd.register(app)
 import_cmd.register(app)
 data_cmd.register(app)
 demo_cmd.register(app)
+enrich_cmd.register(app)
 
 try:
     from hubbub.cli.query_cmd import query_app

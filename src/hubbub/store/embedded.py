@@ -20,6 +20,7 @@ import pyarrow as pa
 
 from hubbub.errors import StoreError, StoreLocked
 from hubbub.models import Post
+from hubbub.store.migrate import missing_columns
 from hubbub.store.params import encode_params
 from hubbub.store.rows import posts_table
 
@@ -104,7 +105,22 @@ class EmbeddedStore:
         self.execute(f"CREATE DATABASE IF NOT EXISTS {DATABASE}")
         ddl = resources.files("hubbub.store").joinpath("schema.sql").read_text("utf-8")
         for statement in _split_sql(ddl):
-            self.execute(statement.replace("{db}", DATABASE))
+            statement = statement.replace("{db}", DATABASE)
+            self.execute(statement)
+            if statement.startswith(f"CREATE TABLE IF NOT EXISTS {POSTS}"):
+                self._add_missing_columns(statement)
+
+    def _add_missing_columns(self, create_table: str) -> None:
+        existing = {
+            r["name"]
+            for r in self.rows(
+                "SELECT name FROM system.columns WHERE database = {db:String} AND table = 'posts'",
+                {"db": DATABASE},
+            )
+        }
+        for name, kind, after in missing_columns(create_table, existing):
+            position = f" AFTER {after}" if after else " FIRST"
+            self.execute(f"ALTER TABLE {POSTS} ADD COLUMN IF NOT EXISTS {name} {kind}{position}")
 
     # ---- SQL -------------------------------------------------------------------------------
     def execute(self, sql: str, params: dict[str, Any] | None = None, **tables: Any) -> None:

@@ -72,6 +72,17 @@ SCHEMA = pa.schema(
         ("grams", _STRS),
         ("title_token_count", pa.uint32()),
         ("sentiment", _STR),
+        ("lang_score", pa.float32()),
+        ("sentiment_score", pa.float32()),
+        ("emotion", _STR),
+        ("emotion_score", pa.float32()),
+        ("entity_texts", _STRS),
+        ("entity_types", _STRS),
+        ("keyphrases", _STRS),
+        ("dup_cluster", _STR),
+        ("dup_size", pa.uint32()),
+        ("flags", _STRS),
+        ("enrichers", pa.map_(pa.string(), pa.string())),
     ]
 )
 COLUMNS = tuple(SCHEMA.names)
@@ -179,7 +190,19 @@ def _row(post: Post, now: datetime) -> tuple[object, ...]:
         # Title and text are joined by a newline, which no token crosses, so the title's
         # tokens are exactly the first ones (the query language's title: uses this).
         len(tokenize(strip_accents(norm(post.title)))) if post.title else 0,
-        None,  # sentiment: set by enrichment
+        # Enrichment columns, filled by hubbub.enrich.pipeline when it runs:
+        None,  # sentiment
+        None,  # lang_score
+        None,  # sentiment_score
+        None,  # emotion
+        None,  # emotion_score
+        [],  # entity_texts
+        [],  # entity_types
+        [],  # keyphrases
+        None,  # dup_cluster
+        None,  # dup_size
+        [],  # flags
+        [],  # enrichers
     )
 
 

@@ -49,8 +49,20 @@ CREATE TABLE IF NOT EXISTS {db}.posts
     grams Array(String),
     -- How many of the leading `tokens` come from the title (the query language's title:).
     title_token_count UInt32,
-    -- Set by enrichment (sentiment.*); NULL until it runs.
+    -- Set by enrichment (hubbub.enrich); NULL or empty until it runs. `enrichers` maps each
+    -- enriched field to the versioned name of the enricher that set it.
     sentiment LowCardinality(Nullable(String)),
+    lang_score Nullable(Float32),
+    sentiment_score Nullable(Float32),
+    emotion LowCardinality(Nullable(String)),
+    emotion_score Nullable(Float32),
+    entity_texts Array(String),
+    entity_types Array(LowCardinality(String)),
+    keyphrases Array(String),
+    dup_cluster Nullable(String),
+    dup_size Nullable(UInt32),
+    flags Array(LowCardinality(String)),
+    enrichers Map(LowCardinality(String), LowCardinality(String)),
     INDEX idx_tokens tokens TYPE text(tokenizer = 'array'),
     INDEX idx_grams grams TYPE text(tokenizer = 'array'),
     INDEX idx_hashtags hashtags TYPE bloom_filter GRANULARITY 1,

@@ -22,6 +22,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,8 @@ import orjson
 import pyarrow as pa
 
 from hubbub.connectors.importers.base import ImportFormat, Unit
+from hubbub.enrich.pipeline import Pipeline
+from hubbub.enrich.registry import build, save_state
 from hubbub.errors import HubbubError, ImportFailed
 from hubbub.store.archive import RawArchive
 from hubbub.store.embedded import EmbeddedStore
@@ -56,6 +59,7 @@ class BatchResult:
     skipped: int
     units: int
     peak_rss_kb: int = 0  # of the process that built it, for bench/ingest.py
+    enrich_errors: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -68,6 +72,8 @@ class ImportSummary:
     skipped: int = 0
     seconds: float = 0.0
     rejects_file: str | None = None
+    enrich_errors: int = 0
+    first_enrich_error: str | None = None
     formats: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -79,10 +85,22 @@ def process_batch(
     map_item: Callable[[dict[str, Any]], Any],
     units: list[Unit],
     collected_at: datetime,
+    enrichers: tuple[str, ...] = (),
 ) -> BatchResult:
-    """Worker side: parse and map every unit; malformed ones become rejects, never exceptions."""
+    """Worker side: parse, map and enrich (the part of the pipeline that runs in workers).
+
+    Malformed units become rejects, never exceptions. Enrichers travel by name, not as
+    objects: each worker builds its own once, models included.
+    """
     with paused_gc():
-        return _process_batch(parse, map_item, units, collected_at)
+        return _process_batch(parse, map_item, units, collected_at, enrichers)
+
+
+@lru_cache(maxsize=4)
+def worker_pipeline(names: tuple[str, ...]) -> Pipeline:
+    from hubbub.enrich.registry import build
+
+    return build(list(names)).split()[0]
 
 
 @contextmanager
@@ -107,6 +125,7 @@ def _process_batch(
     map_item: Callable[[dict[str, Any]], Any],
     units: list[Unit],
     collected_at: datetime,
+    enrichers: tuple[str, ...],
 ) -> BatchResult:
     posts = []
     raw_lines: list[bytes] = []
@@ -132,11 +151,16 @@ def _process_batch(
             posts.append(post)
             raw_lines.append(raw)
     table = posts_table(posts, collected_at)
+    enrich_errors: list[str] = []
+    if enrichers:
+        table = worker_pipeline(enrichers).enrich_table(table, enrich_errors)
     sink = pa.BufferOutputStream()
     with pa.ipc.new_stream(sink, table.schema) as writer:
         writer.write_table(table)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return BatchResult(sink.getvalue().to_pybytes(), raw_lines, rejects, skipped, len(units), peak)
+    return BatchResult(
+        sink.getvalue().to_pybytes(), raw_lines, rejects, skipped, len(units), peak, enrich_errors
+    )
 
 
 def _reason(exc: BaseException) -> str:
@@ -178,6 +202,7 @@ class Importer:
         batch_units: int = 20_000,
         workers: int = 0,
         archive: bool = True,
+        enrichers: tuple[str, ...] = (),
         on_progress: Callable[[int], None] | None = None,
     ) -> None:
         self.store = store
@@ -185,6 +210,11 @@ class Importer:
         self.batch_units = batch_units
         self.workers = workers or min(2, os.cpu_count() or 1)
         self.archive = RawArchive(home) if archive else None
+        # Enrichers by short name; the stateful tail (dedup, then flags) runs here, on new rows.
+        self.enrichers = tuple(enrichers)
+        self._owner_pipeline = (
+            build(list(enrichers), self.home / "state").split()[1] if enrichers else None
+        )
         self.on_progress = on_progress
         self.summary = ImportSummary()
         self._pool: ProcessPoolExecutor | None = None
@@ -200,6 +230,8 @@ class Importer:
         self.close()
 
     def close(self) -> None:
+        if self._owner_pipeline is not None and self.summary.imported:
+            save_state(self._owner_pipeline, self.home / "state")
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
@@ -243,19 +275,31 @@ class Importer:
                 if parallel:
                     pending.append(
                         self._executor().submit(
-                            process_batch, fmt.parse, fmt.map, batch, collected_at
+                            process_batch, fmt.parse, fmt.map, batch, collected_at, self.enrichers
                         )
                     )
                     while len(pending) > self.workers * 2:
                         self._absorb(fmt, label, pending.popleft())
                 else:
-                    self._absorb(fmt, label, process_batch(fmt.parse, fmt.map, batch, collected_at))
+                    self._absorb(
+                        fmt,
+                        label,
+                        process_batch(fmt.parse, fmt.map, batch, collected_at, self.enrichers),
+                    )
         except (HubbubError, OSError, EOFError, ValueError) as exc:
             # A truncated or corrupt file: what was read before the damage is still imported.
             self._reject(Reject(label, last_line + 1, f"file unreadable from here: {_reason(exc)}"))
         finally:
             while pending:
                 self._absorb(fmt, label, pending.popleft())
+
+    def _note_enrich_errors(self, errors: list[str]) -> None:
+        # Enrichment failures never reject a post (it is stored, those fields stay empty);
+        # they are counted and the first one is shown so a broken model is noticed.
+        if errors:
+            self.summary.enrich_errors += len(errors)
+            if self.summary.first_enrich_error is None:
+                self.summary.first_enrich_error = errors[0][:300]
 
     def _absorb(
         self, fmt: ImportFormat, label: str, item: Future[BatchResult] | BatchResult
@@ -268,6 +312,10 @@ class Importer:
         self.summary.skipped += result.skipped
         table = pa.ipc.open_stream(result.table_ipc).read_all()
         new, kept, duplicates = self.store.filter_new(table)
+        if self._owner_pipeline is not None and new.num_rows:
+            with paused_gc():
+                new = self._owner_pipeline.enrich_table(new, result.enrich_errors)
+        self._note_enrich_errors(result.enrich_errors)
         if self.archive is not None and kept:
             self.archive.append(fmt.name, [result.raw_lines[i] for i in kept])
         self.store.insert(new)
