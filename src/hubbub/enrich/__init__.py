@@ -1,0 +1,1 @@
+"""Enrichment: language, sentiment and emotion models (the pipeline that runs them comes later)."""

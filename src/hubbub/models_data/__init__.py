@@ -1,0 +1,1 @@
+"""Trained weights shipped with Hubbub (each with a MODEL_CARD in docs); loaded by hubbub.enrich."""

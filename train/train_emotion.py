@@ -1,0 +1,151 @@
+"""Train the en+zh 7-class emotion model (hashed n-grams + softmax) and report validation.
+
+    python train/train_emotion.py --data ../shared/data [--out src/hubbub/models_data/...]
+
+Labels: anger, disgust, fear, joy, neutral, sadness, surprise (Ekman + neutral).
+Training: GoEmotions Ekman train (single-label comments), TweetEval emotion train (optimism → joy),
+SMP2020-EWECT train (both domains) and NLPCC 2014 expression training weibos (like/happiness →
+joy, none → neutral). Validation: SMP2020 eval (6-class macro-F1, disgust folded into anger since
+SMP has no disgust class), GoEmotions Ekman dev, TweetEval emotion val, CLUE emotion valid. The
+calibration temperature is fitted on the pooled validation sets. Deterministic (lbfgs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+from sklearn.metrics import f1_score
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import corpora
+import linear
+
+from hubbub.enrich.features import FeatureConfig
+
+LABELS = ["anger", "disgust", "fear", "joy", "neutral", "sadness", "surprise"]
+SMP6 = ["joy", "anger", "sadness", "fear", "surprise", "neutral"]
+MODELS = Path(__file__).resolve().parents[1] / "src" / "hubbub" / "models_data"
+OUT = MODELS / "emotion" / "emotion.npz"
+
+
+def smp_as_emotion(rows: list[corpora.Example]) -> list[corpora.Example]:
+    return [
+        corpora.Example(e.text, e.lang, corpora.SMP_TO_EMOTION[e.label], e.source) for e in rows
+    ]
+
+
+def load(data: Path) -> tuple[list[corpora.Example], dict[str, list[corpora.Example]]]:
+    val = {
+        "smp": smp_as_emotion(corpora.smp2020(data, "eval")),
+        "goemotions": corpora.goemotions_ekman(data, "dev"),
+        "tweeteval": corpora.tweeteval_emotion(data, "val"),
+        "clue": corpora.clue_emotion_valid(data),
+    }
+    held = {corpora.overlap_key(e.text) for rows in val.values() for e in rows}
+    train = corpora.goemotions_ekman(data, "train") + corpora.tweeteval_emotion(data, "train")
+    train += smp_as_emotion(corpora.smp2020(data, "train")) + corpora.nlpcc2014_expression(data)
+    seen: set[str] = set()
+    kept = []
+    for e in train:
+        key = corpora.overlap_key(e.text)
+        if key and key not in held and key not in seen:
+            seen.add(key)
+            kept.append(e)
+    print(f"train {len(kept)} rows (dropped {len(train) - len(kept)} duplicates/val overlaps)")
+    print("  labels:", dict(Counter(e.label for e in kept)))
+    return kept, val
+
+
+def weights(train: list[corpora.Example], balance: float) -> np.ndarray:
+    """Partly balance classes per language: macro-F1 rewards the rare fear and surprise classes.
+
+    weight = (n_lang / (k * n_lang_label)) ** balance; balance 0 = none, 1 = fully balanced.
+    """
+    counts = Counter((e.lang, e.label) for e in train)
+    per_lang = Counter(e.lang for e in train)
+    k = {lang: len({lab for (g, lab) in counts if g == lang}) for lang in per_lang}
+    return np.array(
+        [(per_lang[e.lang] / (k[e.lang] * counts[(e.lang, e.label)])) ** balance for e in train]
+    )
+
+
+def evaluate(model, cfg: FeatureConfig, val: dict[str, list[corpora.Example]]) -> dict:
+    out: dict[str, float] = {}
+    for name, rows in val.items():
+        x = linear.to_matrix([e.text for e in rows], [e.lang for e in rows], cfg)
+        proba = model.predict_proba(x)
+        gold = np.array([e.label for e in rows])
+        if name == "smp":
+            cols = [LABELS.index(lab) for lab in SMP6]
+            p6 = proba[:, cols].copy()
+            p6[:, 1] += proba[:, LABELS.index("disgust")]
+            pred = np.array([SMP6[i] for i in p6.argmax(axis=1)])
+            src = np.array([e.source for e in rows])
+            for dom in ("usual", "virus"):
+                m = src == f"smp-{dom}-eval"
+                out[f"smp_{dom}_6class_f1"] = f1_score(
+                    gold[m], pred[m], labels=SMP6, average="macro"
+                )
+            out["smp_mean_6class_f1"] = (
+                out["smp_usual_6class_f1"] + out["smp_virus_6class_f1"]
+            ) / 2
+            sent = {"joy": "pos", "anger": "neg", "sadness": "neg", "fear": "neg", "neutral": "neu"}
+            m = gold != "surprise"
+            # Derived sentiment from the emotion model (argmax over the 6 SMP classes).
+            ps = np.array([sent.get(p, "neu") for p in pred[m]])
+            gs = np.array([sent[g] for g in gold[m]])
+            out["smp_derived_3class_f1"] = f1_score(gs, ps, average="macro")
+        else:
+            pred = np.array([LABELS[i] for i in proba.argmax(axis=1)])
+            present = sorted(set(gold))
+            out[f"{name}_macro_f1"] = f1_score(gold, pred, labels=present, average="macro")
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--data", type=Path, default=corpora.DEFAULT_DATA)
+    ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--no-export", action="store_true")
+    ap.add_argument("--C", type=float, default=2.0)
+    ap.add_argument("--balance", type=float, default=0.5)
+    ap.add_argument("--cjk-words", action="store_true")
+    args = ap.parse_args()
+
+    cfg = FeatureConfig(cjk_words=args.cjk_words)
+    train, val = load(args.data)
+    x = linear.to_matrix([e.text for e in train], [e.lang for e in train], cfg)
+    y = np.array([LABELS.index(e.label) for e in train])
+    model = linear.fit(x, y, args.C, sample_weight=weights(train, args.balance))
+    for k, v in evaluate(model, cfg, val).items():
+        print(f"  {k:28s} {v:.4f}")
+
+    pooled = [e for rows in val.values() for e in rows]
+    xv = linear.to_matrix([e.text for e in pooled], [e.lang for e in pooled], cfg)
+    yv = np.array([LABELS.index(e.label) for e in pooled])
+    logits = model.decision_function(xv)
+    t = linear.fit_temperature(logits, yv)
+    z = logits / t
+    proba = np.exp(z - z.max(1, keepdims=True))
+    proba /= proba.sum(axis=1, keepdims=True)
+    print(
+        f"  temperature {t:.3f}; calibrated ECE {linear.expected_calibration_error(proba, yv):.4f}"
+    )
+    if not args.no_export:
+        linear.export(
+            args.out,
+            model,
+            LABELS,
+            cfg,
+            t,
+            trained_on="goemotions ekman train, tweeteval emotion train, smp2020 train, nlpcc2014",
+            hyper=f"C={args.C} balance={args.balance}",
+        )
+
+
+if __name__ == "__main__":
+    main()
