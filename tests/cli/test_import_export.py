@@ -94,3 +94,19 @@ def test_busy_store_gets_a_one_line_message(tmp_path):
         )
     assert result.returncode == 2
     assert "in use by" in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_enrich_reads_stdin_writes_stdout_and_reports_bad_lines():
+    lines = '{"text": "I love this phone so much!", "id": "a"}\nnot json\n{"text": "这手机太烂了，售后也不管"}\n'
+    result = subprocess.run(
+        [sys.executable, "-m", "hubbub.cli.main", "enrich", "-e", "language,flags"],
+        input=lines,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    out = [orjson.loads(line) for line in result.stdout.splitlines()]
+    assert [o["lang"] for o in out] == ["en", "zh-Hans"]
+    assert out[0]["id"] == "a" and "complaint" in out[1]["flags"]
+    assert "line 2 skipped" in result.stderr

@@ -15,10 +15,12 @@ from typing import Annotated, Any, BinaryIO
 
 import orjson
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from hubbub.cli.common import console
+from hubbub.cli.common import HomeOption, console, out, parse_day, store_for
 from hubbub.enrich.base import EnrichDoc
 from hubbub.enrich.registry import DEFAULT, build
+from hubbub.store.embedded import POSTS
 
 BATCH = 2_000
 MAX_LINE = 10 << 20  # a 10 MB line is not a post
@@ -26,6 +28,46 @@ MAX_LINE = 10 << 20  # a 10 MB line is not a post
 
 def register(app: typer.Typer) -> None:
     app.command("enrich")(enrich)
+    app.command("reenrich")(reenrich)
+
+
+def reenrich(
+    enricher: Annotated[
+        str, typer.Option("--enricher", "-e", help="Enricher(s) to re-run, comma-separated.")
+    ],
+    query: Annotated[str | None, typer.Argument(help="Only posts matching this query.")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="From this day (UTC).")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Before this day (UTC).")] = None,
+    home: HomeOption = None,
+) -> None:
+    """Re-run enrichers over stored posts (e.g. after a model upgrade); counts never change."""
+    from hubbub.enrich.backfill import reenrich as run_backfill
+    from hubbub.query import where_clause
+
+    condition = where_clause(query, parse_day(since, "--since"), parse_day(until, "--until"))
+    with store_for(home) as store:
+        total = int(
+            store.scalar(f"SELECT count() FROM {POSTS} WHERE {condition.where}", condition.params)
+            or 0
+        )
+        progress = Progress(
+            TextColumn("[bold]re-enriching[/]"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            disable=not console.is_terminal,
+        )
+        with progress:
+            task = progress.add_task("reenrich", total=total)
+            done = run_backfill(
+                store,
+                enricher,
+                condition.where,
+                dict(condition.params),
+                on_progress=lambda n: progress.advance(task, n),
+            )
+    out.print(f"Re-enriched {done:,} posts with {enricher}.")
 
 
 def enrich(

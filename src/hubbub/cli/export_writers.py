@@ -1,6 +1,6 @@
-"""Streaming exports: pages of rows in (created_at, platform, platform_id) order, written as
-NDJSON (Hubbub's own format, re-importable), CSV (flat columns) or Parquet. Keyset pagination
-keeps memory flat whatever the number of rows."""
+"""Streaming exports: pages of rows in (created_at, platform, platform_id) order (see
+`EmbeddedStore.pages`), written as NDJSON (Hubbub's own format, re-importable), CSV (flat
+columns) or Parquet."""
 
 from __future__ import annotations
 
@@ -18,33 +18,9 @@ import pyarrow.parquet as pq
 from hubbub.store.embedded import POSTS, EmbeddedStore
 from hubbub.store.rows import EXPORT_COLUMNS, row_to_post
 
-PAGE = 20_000
-_KEY = "(created_at, platform, platform_id)"
-
 
 def pages(store: EmbeddedStore, where: str, params: dict[str, Any]) -> Iterator[pa.Table]:
-    columns = ", ".join(EXPORT_COLUMNS)
-    after: tuple[Any, str, str] | None = None
-    while True:
-        page_where = where
-        page_params = dict(params)
-        if after is not None:
-            page_where = (
-                f"({where}) AND {_KEY} > "
-                "({after_t:DateTime64(3, 'UTC')}, {after_p:String}, {after_i:String})"
-            )
-            page_params.update(after_t=after[0], after_p=after[1], after_i=after[2])
-        table = store.arrow(
-            f"SELECT {columns} FROM {POSTS} WHERE {page_where} ORDER BY {_KEY} LIMIT {PAGE}",
-            page_params,
-        )
-        if table.num_rows == 0:
-            return
-        yield table
-        last = table.slice(table.num_rows - 1, 1).to_pylist()[0]
-        after = (last["created_at"], last["platform"], last["platform_id"])
-        if table.num_rows < PAGE:
-            return
+    return store.pages(", ".join(EXPORT_COLUMNS), where, params)
 
 
 def write_export(

@@ -359,7 +359,7 @@ def entities_enricher(extractor: EntityExtractor | None = None) -> FunctionEnric
 
     return FunctionEnricher(
         name=ENTITIES_MODEL,
-        requires=("text", "lang"),
+        requires=("text", "title", "lang"),
         assigns=("entities",),
         function=run,
         description="people, organizations, brands, products, places (spaCy en/fr, jieba zh, "

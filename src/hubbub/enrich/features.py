@@ -218,6 +218,24 @@ def featurize(
     return indptr, idx, vals
 
 
+_last_batch: tuple[tuple[object, ...], tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None
+
+
+def _featurize_shared(
+    texts: list[str], langs: list[str | None] | None, cfg: FeatureConfig
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`featurize`, remembering the last batch: the sentiment and emotion models read the same
+    features, so the pipeline's second model call on a batch costs only the weight lookup."""
+    global _last_batch
+    key = (cfg, tuple(texts), None if langs is None else tuple(langs))
+    cached = _last_batch
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    result = featurize(texts, langs, cfg)
+    _last_batch = (key, result)
+    return result
+
+
 class LinearTextModel:
     """A softmax classifier over `featurize` output, loaded from an ``.npz`` file.
 
@@ -236,7 +254,7 @@ class LinearTextModel:
             self.meta: dict[str, Any] = {k: data[k] for k in data.files if k.startswith("meta_")}
 
     def logits(self, texts: list[str], langs: list[str | None] | None) -> np.ndarray:
-        indptr, idx, vals = featurize(texts, langs, self.config)
+        indptr, idx, vals = _featurize_shared(texts, langs, self.config)
         n = len(texts)
         out = np.tile(self.bias, (n, 1))
         if len(idx):

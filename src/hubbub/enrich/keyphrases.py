@@ -374,7 +374,7 @@ def keyphrases_enricher() -> FunctionEnricher:
     """The ``keyphrases.hubbub-ngram-idf.v1`` enricher (in the default pipeline)."""
     return FunctionEnricher(
         name=KEYPHRASES_MODEL,
-        requires=("text", "lang", "hashtags"),
+        requires=("text", "title", "lang", "hashtags"),
         assigns=("keyphrases",),
         function=extract_keyphrases,
         description="3-5 key phrases: stopword-delimited n-grams and hashtags, in-batch idf",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import fcntl
 import os
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
@@ -214,6 +215,40 @@ class EmbeddedStore:
         for post in posts:
             post.validate()
         return self.write_table(posts_table(posts, datetime.now(UTC)))
+
+    def pages(
+        self,
+        columns: str,
+        where: str = "1",
+        params: dict[str, Any] | None = None,
+        size: int = 20_000,
+    ) -> Iterator[pa.Table]:
+        """Matching rows as Arrow tables of `size` rows, in (created_at, platform, platform_id)
+        order; keyset pagination, so memory stays flat and no row is read twice."""
+        key = "(created_at, platform, platform_id)"
+        after: tuple[Any, str, str] | None = None
+        while True:
+            condition, page_params = where, dict(params or {})
+            if after is not None:
+                condition = (
+                    f"({where}) AND {key} > "
+                    "({after_t:DateTime64(3, 'UTC')}, {after_p:String}, {after_i:String})"
+                )
+                page_params.update(after_t=after[0], after_p=after[1], after_i=after[2])
+            table = self.arrow(
+                f"SELECT {columns}, created_at AS _k_t, platform AS _k_p, platform_id AS _k_i "
+                f"FROM {POSTS} WHERE {condition} ORDER BY {key} LIMIT {int(size)}",
+                page_params,
+            )
+            if table.num_rows == 0:
+                return
+            last = (
+                table.slice(table.num_rows - 1, 1).select(["_k_t", "_k_p", "_k_i"]).to_pylist()[0]
+            )
+            after = (last["_k_t"], last["_k_p"], last["_k_i"])
+            yield table.drop_columns(["_k_t", "_k_p", "_k_i"])
+            if table.num_rows < size:
+                return
 
     def count(self) -> int:
         return int(self.scalar(f"SELECT count() AS n FROM {POSTS}") or 0)
