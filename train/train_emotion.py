@@ -113,7 +113,7 @@ def main() -> None:
     ap.add_argument("--no-export", action="store_true")
     ap.add_argument("--C", type=float, default=2.0)
     ap.add_argument("--balance", type=float, default=0.5)
-    ap.add_argument("--cjk-words", action="store_true")
+    ap.add_argument("--no-cjk-words", dest="cjk_words", action="store_false")
     args = ap.parse_args()
 
     cfg = FeatureConfig(cjk_words=args.cjk_words)

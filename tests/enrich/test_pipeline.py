@@ -26,7 +26,9 @@ def broken(docs: list[EnrichDoc]) -> None:
     raise RuntimeError("model file missing")
 
 
-SHOUT = FunctionEnricher("sentiment.test-shout.v1", ("text",), ("sentiment", "sentiment_score"), shout)
+SHOUT = FunctionEnricher(
+    "sentiment.test-shout.v1", ("text",), ("sentiment", "sentiment_score"), shout
+)
 BROKEN = FunctionEnricher("emotion.test-broken.v1", ("text",), ("emotion",), broken)
 
 
@@ -43,8 +45,13 @@ class Stateful:
 
 def posts(n: int) -> list[Post]:
     return [
-        Post("x", str(i), T0 + timedelta(minutes=i), f"post {i}" + ("!" if i % 2 else ""),
-             author=Author(followers=i))
+        Post(
+            "x",
+            str(i),
+            T0 + timedelta(minutes=i),
+            f"post {i}" + ("!" if i % 2 else ""),
+            author=Author(followers=i),
+        )
         for i in range(n)
     ]
 
@@ -66,7 +73,7 @@ def test_enrich_table_fills_columns_and_provenance_and_survives_a_broken_enriche
 
 
 def test_enricher_names_must_be_versioned():
-    with pytest.raises(ValueError, match="what.impl.vN"):
+    with pytest.raises(ValueError, match=r"what\.impl\.vN"):
         FunctionEnricher("sentiment", (), ("sentiment",), shout)
 
 
@@ -87,7 +94,9 @@ def test_reenrich_updates_matching_posts_in_place_without_changing_counts(store,
     monkeypatch.setitem(registry.FACTORIES, "shout", lambda: SHOUT)
     done = reenrich(store, "shout", "platform_id IN ('1', '2', '3')")
     assert done == 3
-    rows = store.rows(f"SELECT platform_id, sentiment, enrichers FROM {POSTS} ORDER BY toUInt32(platform_id)")
+    rows = store.rows(
+        f"SELECT platform_id, sentiment, enrichers FROM {POSTS} ORDER BY toUInt32(platform_id)"
+    )
     assert store.count() == 30
     assert [r["sentiment"] for r in rows[:5]] == [None, "positive", "neutral", "positive", None]
     assert rows[1]["enrichers"] == {"sentiment": SHOUT.name}
