@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from hubbub import settings
 from hubbub.errors import ConfigError
@@ -45,6 +46,19 @@ def enrichers_setting(home: Path, enrich: bool) -> tuple[str, ...]:
 
     build(list(names))  # fail early, with the list of valid names, on a typo
     return names
+
+
+def progress_bar(label: str, unit: str, quiet: bool = False) -> Progress:
+    """The Rich progress bar every long command shows on stderr (hidden when not a terminal)."""
+    return Progress(
+        TextColumn(f"[bold]{label}[/]" + " {task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn(unit),
+        TimeElapsedColumn(),
+        console=console,
+        disable=quiet or not console.is_terminal,
+    )
 
 
 def home_path(home: Path | None) -> Path:

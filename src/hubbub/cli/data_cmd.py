@@ -11,7 +11,7 @@ import orjson
 import typer
 from rich.table import Table
 
-from hubbub.cli.common import HomeOption, console, out, parse_day, store_for
+from hubbub.cli.common import HomeOption, console, out, parse_day, progress_bar, store_for
 from hubbub.errors import ConfigError
 from hubbub.query import where_clause
 from hubbub.store.embedded import POSTS, EmbeddedStore
@@ -150,5 +150,10 @@ def export(
     with store_for(home) as store:
         from hubbub.cli.export_writers import write_export
 
-        count = write_export(store, where, params, format.value, output)
+        total = int(store.scalar(f"SELECT count() FROM {POSTS} WHERE {where}", params) or 0)
+        with progress_bar("exporting", "posts") as progress:
+            task = progress.add_task("", total=total)
+            count = write_export(
+                store, where, params, format.value, output, lambda n: progress.advance(task, n)
+            )
     console.print(f"Exported {count:,} posts" + (f" to {output}" if output else "") + ".")

@@ -7,7 +7,6 @@ from typing import Annotated
 
 import orjson
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from hubbub.cli.common import (
@@ -17,6 +16,7 @@ from hubbub.cli.common import (
     enrichers_setting,
     home_path,
     out,
+    progress_bar,
     store_for,
 )
 from hubbub.connectors.importers.detect import get_format
@@ -48,15 +48,7 @@ def demo(
     started = time.perf_counter()
     path = home_path(home)
     with store_for(path) as store:
-        progress = Progress(
-            TextColumn("[bold]building demo[/]"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("posts"),
-            TimeElapsedColumn(),
-            console=console,
-            disable=not console.is_terminal,
-        )
+        progress = progress_bar("building demo", "posts")
         # The demo goes through the import pipeline as Hubbub NDJSON, so it is built on both
         # cores and enriched exactly as imported data is. No raw archive: the seed regenerates it.
         with (
@@ -65,7 +57,7 @@ def demo(
                 store, path, archive=False, enrichers=enrichers_setting(path, enrich)
             ) as importer,
         ):
-            task = progress.add_task("demo", total=posts)
+            task = progress.add_task("", total=posts)
             importer.on_progress = lambda n: progress.advance(task, n)
             units = (
                 (i, orjson.dumps(post.to_dict()))

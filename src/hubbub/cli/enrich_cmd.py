@@ -15,9 +15,8 @@ from typing import Annotated, Any, BinaryIO
 
 import orjson
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from hubbub.cli.common import HomeOption, console, out, parse_day, store_for
+from hubbub.cli.common import HomeOption, console, out, parse_day, progress_bar, store_for
 from hubbub.enrich.base import EnrichDoc
 from hubbub.enrich.registry import DEFAULT, build
 from hubbub.store.embedded import POSTS
@@ -50,16 +49,9 @@ def reenrich(
             store.scalar(f"SELECT count() FROM {POSTS} WHERE {condition.where}", condition.params)
             or 0
         )
-        progress = Progress(
-            TextColumn("[bold]re-enriching[/]"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            disable=not console.is_terminal,
-        )
+        progress = progress_bar("re-enriching", "posts")
         with progress:
-            task = progress.add_task("reenrich", total=total)
+            task = progress.add_task("", total=total)
             done = run_backfill(
                 store,
                 enricher,

@@ -7,15 +7,14 @@ from typing import Annotated
 
 import orjson
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from hubbub import settings
 from hubbub.cli.common import (
     EnrichOption,
     HomeOption,
-    console,
     home_path,
     out,
+    progress_bar,
     store_for,
 )
 from hubbub.connectors.importers.pipeline import Importer
@@ -58,15 +57,7 @@ def import_files(
         raise ConfigError("--option needs --format: say which format the options are for")
     path = home_path(home)
     with store_for(path) as store:
-        progress = Progress(
-            TextColumn("[bold]importing[/] {task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("units"),
-            TimeElapsedColumn(),
-            console=console,
-            disable=as_json or not console.is_terminal,
-        )
+        progress = progress_bar("importing", "units", quiet=as_json)
         with (
             progress,
             Importer(
