@@ -157,7 +157,8 @@ def _word_ngrams(texts: list[str], cfg: FeatureConfig) -> tuple[list[np.ndarray]
     if not hashes:
         return [], []
     h = np.array(hashes, dtype=np.uint64)
-    counts = np.diff(np.array(starts, dtype=np.int64))
+    bounds = np.array(starts, dtype=np.int64)
+    counts = bounds[1:] - bounds[:-1]
     doc = np.repeat(np.arange(len(texts), dtype=np.int64), counts)
     out_b = [_finalize(h, 1, cfg.buckets)]
     out_d = [doc]
