@@ -6,13 +6,15 @@ Runs in worker processes during imports, so it must stay a pure function of the 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import UTC, datetime
+from itertools import accumulate
+from typing import Any
 
 import pyarrow as pa
 
 from hubbub.models import Post
 from hubbub.text import (
-    cjk_grams,
     extract_emojis,
     extract_hashtags,
     extract_mentions,
@@ -23,6 +25,7 @@ from hubbub.text import (
     tokenize,
 )
 from hubbub.text.normalize import fold_term
+from hubbub.text.tokenize import tokens_and_grams
 
 _TS = pa.timestamp("ms", tz="UTC")
 _STR = pa.string()
@@ -125,15 +128,41 @@ def posts_table(posts: list[Post], collected_at: datetime | None = None) -> pa.T
         return SCHEMA.empty_table()
     return pa.Table.from_arrays(
         [
-            pa.array(column, type=SCHEMA.field(i).type)
+            to_arrow(column, SCHEMA.field(i).type)
             for i, column in enumerate(zip(*rows, strict=True))
         ],
         schema=SCHEMA,
     )
 
 
+def to_arrow(values: Sequence[Any], kind: pa.DataType) -> pa.Array:
+    """A column of Python values as an Arrow array.
+
+    List and map columns are built from flattened values and offsets: pyarrow converts a flat
+    list of strings ~7x faster than a list of lists (3 vs 22 µs per row for `tokens`), and this
+    conversion is a large share of import time.
+    """
+    if pa.types.is_list(kind) or pa.types.is_map(kind):
+        lengths = [len(v) if v else 0 for v in values]
+        offsets = pa.array([0, *accumulate(lengths)], pa.int32())
+        flat = [item for v in values if v for item in v]
+        if pa.types.is_map(kind):
+            keys = pa.array([k for k, _ in flat], kind.key_type)
+            items = pa.array([i for _, i in flat], kind.item_type)
+            return pa.MapArray.from_arrays(offsets, keys, items)
+        return pa.ListArray.from_arrays(offsets, pa.array(flat, kind.value_type))
+    return pa.array(values, type=kind)
+
+
 def _folded_unique(values: list[str], prefix: str) -> list[str]:
-    return list(dict.fromkeys(fold_term(v.lstrip(prefix)) for v in values)) if values else []
+    if not values:
+        return []
+    # ASCII needs no NFKC or Chinese folding, and lower() equals casefold() there.
+    return list(
+        dict.fromkeys(
+            v.lstrip(prefix).lower() if v.isascii() else fold_term(v.lstrip(prefix)) for v in values
+        )
+    )
 
 
 def _row(post: Post, now: datetime) -> tuple[object, ...]:
@@ -185,8 +214,7 @@ def _row(post: Post, now: datetime) -> tuple[object, ...]:
         post.rating,
         post.source or "",
         normed,
-        tokenize(folded),
-        cjk_grams(folded),
+        *tokens_and_grams(folded),
         # Title and text are joined by a newline, which no token crosses, so the title's
         # tokens are exactly the first ones (the query language's title: uses this).
         len(tokenize(strip_accents(norm(post.title)))) if post.title else 0,

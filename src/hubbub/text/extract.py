@@ -49,7 +49,13 @@ def _char_class(chars: set[str]) -> str:
     )
 
 
-_EMOJI_CHARS = _char_class({c for e in _EMOJI_TABLE for c in e if not c.isascii()})
+# Astral emoji all sit in U+1F000-U+1FAFF (plus tag characters for subdivision flags): one
+# range there instead of dozens keeps the scan of CJK text cheap; the table lookup in
+# `_split_emoji_run` drops any non-emoji character a wide range lets through.
+_EMOJI_CHARS = (
+    _char_class({c for e in _EMOJI_TABLE for c in e if not c.isascii() and ord(c) <= 0xFFFF})
+    + "\U0001f000-\U0001faff\U000e0020-\U000e007f"
+)
 _EMOJI_RUN = re.compile(f"(?:[#*0-9]\ufe0f?\u20e3|[{_EMOJI_CHARS}])+")
 
 

@@ -22,37 +22,39 @@ _URL = re.compile(URL_PATTERN)
 _WORD_OR_CJK = re.compile(f"[{CJK_CLASS}]+|[^\\W{CJK_CLASS}]+")
 _HAN_RUN = re.compile(f"^[{HAN_CLASS}]+$")
 _CJK_RUN = re.compile(f"[{CJK_CLASS}]+")
-_HAS_CJK = _CJK_RUN
+_ASCII_WORD = re.compile(r"\w+", re.ASCII)
 
 
 def tokenize(folded: str) -> list[str]:
     """Ordered word tokens of already-folded text; URLs are left out (they are in `urls`)."""
-    if "http" in folded:
-        folded = _URL.sub(" ", folded)
-    words = _WORD_OR_CJK.findall(folded)
-    if not _HAS_CJK.search(folded):
-        return words
-    tokens: list[str] = []
-    for word in words:
-        if not _CJK_RUN.match(word):
-            tokens.append(word)
-        elif _HAN_RUN.match(word):
-            tokens.extend(rjieba.cut(word))
-        else:
-            tokens.append(word)
-    return tokens
+    return tokens_and_grams(folded)[0]
 
 
 def cjk_grams(folded: str) -> list[str]:
-    """Distinct character bigrams of every CJK run (a lone CJK character gives itself)."""
-    if not _HAS_CJK.search(folded):
-        return []
-    grams: set[str] = set()
-    for match in _CJK_RUN.finditer(folded):
-        run = match.group()
-        if len(run) == 1:
-            grams.add(run)
+    """Distinct character bigrams of every CJK run (a lone CJK character gives itself), in
+    order of first appearance."""
+    return tokens_and_grams(folded)[1]
+
+
+def tokens_and_grams(folded: str) -> tuple[list[str], list[str]]:
+    """`tokenize` and `cjk_grams` in one pass: the store derives both for every post."""
+    if "http" in folded:
+        folded = _URL.sub(" ", folded)
+    if folded.isascii():  # most Western posts: no CJK, and \w is [A-Za-z0-9_]
+        return _ASCII_WORD.findall(folded), []
+    words = _WORD_OR_CJK.findall(folded)
+    tokens: list[str] = []
+    grams: dict[str, None] = {}
+    for word in words:
+        if not _CJK_RUN.match(word):
+            tokens.append(word)
             continue
-        for i in range(len(run) - 1):
-            grams.add(run[i : i + 2])
-    return sorted(grams)
+        if _HAN_RUN.match(word):
+            tokens.extend(rjieba.cut(word))
+        else:
+            tokens.append(word)
+        if len(word) == 1:
+            grams[word] = None
+        else:
+            grams.update(dict.fromkeys(word[i : i + 2] for i in range(len(word) - 1)))
+    return tokens, list(grams)
