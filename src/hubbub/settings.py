@@ -33,7 +33,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("archive_raw", True, "Keep every imported raw item in the zstd NDJSON raw archive."),
     Setting(
         "enrichers",
-        "language,sentiment,emotion,keyphrases,dedup,flags",
+        "language,sentiment,emotion,keyphrases,flags,dedup,spam-burst",
         "Enrichers run on new posts, in order (see docs/enrichment.md); entities is opt-in.",
     ),
 )

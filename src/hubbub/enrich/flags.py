@@ -289,12 +289,61 @@ def _compile(tables: dict[str, tuple[str, ...]], anchored: bool = False) -> re.P
     return re.compile(f"^\\s*(?:{alternation})" if anchored else alternation)
 
 
-_SPONSORED = _compile(SPONSORED)
-_QUESTION = _compile(QUESTION)
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+class PhraseSet:
+    """A flag's phrases, matched without one big regex alternation.
+
+    An alternation of ~100 phrases with word-edge look-arounds is tried at every position of
+    the text (~100 µs a post); here Latin phrases are looked up among the words of the text
+    (punctuation read as a space, as Radarly does: "doesn't" also matches "doesn t") and CJK
+    or symbol-led phrases ("#ad", "【广告】") as plain substrings.
+    """
+
+    def __init__(self, tables: dict[str, tuple[str, ...]]) -> None:
+        self.bare: list[str] = []
+        self.words: set[str] = set()
+        self.multi: list[str] = []
+        edged: list[str] = []
+        for phrases in tables.values():
+            for phrase in phrases:
+                if is_cjk_char(phrase[0]) or is_cjk_char(phrase[-1]):
+                    self.bare.append(phrase)
+                    continue
+                if not (phrase[0].isalnum() and phrase[-1].isalnum()):
+                    # Symbol-led ("#ad"): its Latin end still needs a word edge ("#adidas").
+                    tail = "(?![^\\W_])" if phrase[-1].isalnum() else ""
+                    edged.append(re.escape(phrase) + tail)
+                    continue
+                spaced = _NON_WORD.sub(" ", phrase).strip()
+                if " " in spaced:
+                    self.multi.append(f" {spaced} ")
+                else:
+                    self.words.add(spaced)
+        edged.sort(key=len, reverse=True)
+        self.edged = re.compile("|".join(edged)) if edged else None
+
+    def found(self, folded: str, words: list[str], padded: str) -> set[str]:
+        hits = {w for w in words if w in self.words}
+        hits.update(p.strip() for p in self.multi if p in padded)
+        hits.update(p for p in self.bare if p in folded)
+        if self.edged is not None:
+            hits.update(self.edged.findall(folded))
+        return hits
+
+
+def _words(folded: str) -> tuple[list[str], str]:
+    spaced = _NON_WORD.sub(" ", folded)
+    return spaced.split(), f" {spaced} "
+
+
+_SPONSORED = PhraseSet(SPONSORED)
+_QUESTION = PhraseSet(QUESTION)
 _QUESTION_START = _compile(QUESTION_STARTS, anchored=True)
 _QUESTION_ACCENTED = re.compile("|".join(rf"(?<!\w){w}(?!\w)" for w in QUESTION_ACCENTED))
-_COMPLAINT = _compile(COMPLAINT)
-_SPAM = _compile(SPAM_PROMO)
+_COMPLAINT = PhraseSet(COMPLAINT)
+_SPAM = PhraseSet(SPAM_PROMO)
 
 
 def post_flags(doc: EnrichDoc) -> list[str]:
@@ -303,27 +352,27 @@ def post_flags(doc: EnrichDoc) -> list[str]:
     urls = [u for u in (doc.urls or extract_urls(raw)) if not _PLATFORM_LINK.match(u)]
     text = _URL.sub(" ", raw) if "http" in raw else raw  # a URL's "?" or "/ad/" says nothing
     folded = fold(text)
+    words, padded = _words(folded)
     found = set()
-    if _SPONSORED.search(folded):
+    if _SPONSORED.found(folded, words, padded):
         found.add("sponsored")
-    if _is_spam(doc, folded, len(urls)):
+    if _is_spam(doc, len(_SPAM.found(folded, words, padded)), len(urls)):
         found.add("spam")
     if (
         "?" in folded
-        or _QUESTION.search(folded)
+        or _QUESTION.found(folded, words, padded)
         or _QUESTION_START.search(folded)
         or _QUESTION_ACCENTED.search(norm(text))
     ):
         found.add("question")
-    if _COMPLAINT.search(folded):
+    if _COMPLAINT.found(folded, words, padded):
         found.add("complaint")
     return [flag for flag in FLAG_ORDER if flag in found]
 
 
-def _is_spam(doc: EnrichDoc, folded: str, links: int) -> bool:
+def _is_spam(doc: EnrichDoc, promo: int, links: int) -> bool:
     if not links:
         return False  # every rule here is about pushing a link
-    promo = len(set(_SPAM.findall(folded)))
     followers = doc.author_followers
     if links >= 2 and promo:
         return True  # link farms: several links and a come-on
@@ -331,12 +380,7 @@ def _is_spam(doc: EnrichDoc, folded: str, links: int) -> bool:
         return True  # a near-empty account pushing an offer
     # A burst of copies from tiny accounts (needs dedup first: docs/enrichment.md). Reposts
     # are left out: a big repost cascade is what a popular post looks like.
-    return (
-        doc.kind != "repost"
-        and followers is not None
-        and followers < TINY_ACCOUNT
-        and (doc.dup_size or 0) >= BURST_SIZE
-    )
+    return _is_burst(doc)
 
 
 def _flag(doc: EnrichDoc) -> None:
@@ -350,3 +394,35 @@ flags_enricher = FunctionEnricher(
     function=safe_batch(_flag),
     description="sponsored / spam / question / complaint flags from per-language phrase tables",
 )
+
+
+class SpamBurst:
+    """The burst half of the spam flag, run after near-duplicate clustering.
+
+    `flags_enricher` runs before dedup, in the worker processes, where `dup_size` is not known
+    yet; this adds "spam" to posts that turn out to be copies in a burst from tiny accounts.
+    """
+
+    name = "flags.spam-burst.v1"
+    requires = ("urls", "author_followers", "dup_size", "kind", "flags")
+    assigns = ("flags",)
+    stateful = False
+
+    def __call__(self, docs: list[EnrichDoc]) -> None:
+        for doc in docs:
+            if "spam" in doc.flags or not _is_burst(doc):
+                continue
+            raw = doc.full_text or ""
+            urls = [u for u in (doc.urls or extract_urls(raw)) if not _PLATFORM_LINK.match(u)]
+            if urls:
+                doc.flags = [f for f in FLAG_ORDER if f in {*doc.flags, "spam"}]
+                doc.provenance["flags"] = self.name
+
+
+def _is_burst(doc: EnrichDoc) -> bool:
+    return (
+        doc.kind != "repost"
+        and doc.author_followers is not None
+        and doc.author_followers < TINY_ACCOUNT
+        and (doc.dup_size or 0) >= BURST_SIZE
+    )

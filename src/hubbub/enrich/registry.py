@@ -13,8 +13,9 @@ from hubbub.enrich.base import EnrichDoc, Enricher, FunctionEnricher
 from hubbub.enrich.pipeline import Pipeline
 from hubbub.errors import ConfigError
 
-# Order matters: language first (the models read it), dedup before flags (spam bursts).
-DEFAULT = ("language", "sentiment", "emotion", "keyphrases", "dedup", "flags")
+# Order matters: language first (the models read it); everything before dedup (the first
+# stateful enricher) runs in worker processes; spam-burst needs dedup's cluster sizes.
+DEFAULT = ("language", "sentiment", "emotion", "keyphrases", "flags", "dedup", "spam-burst")
 
 
 def _language() -> Enricher:
@@ -82,6 +83,12 @@ def _flags() -> Enricher:
     return flags_enricher
 
 
+def _spam_burst() -> Enricher:
+    from hubbub.enrich.flags import SpamBurst
+
+    return SpamBurst()
+
+
 FACTORIES: dict[str, Callable[[], Enricher]] = {
     "language": _language,
     "sentiment": _sentiment,
@@ -90,6 +97,7 @@ FACTORIES: dict[str, Callable[[], Enricher]] = {
     "entities": _entities,
     "dedup": _dedup,
     "flags": _flags,
+    "spam-burst": _spam_burst,
 }
 
 
