@@ -6,6 +6,10 @@
     │   └── StoreLocked          another process (e.g. `hubbub serve`) owns the embedded store
     ├── ImportFailed             a whole file cannot be imported (unknown format, unreadable)
     ├── InvalidPost              one raw item or post is malformed (a reject, the import goes on)
+    ├── SourceError              a live source (connector) failed; says whether a retry can help
+    │   ├── SourceTransient      a retry later may succeed: network error, timeout, 429, 5xx
+    │   └── SourceTerminal       retrying the same request will not help: fix something first
+    │       └── SourceAuthError  credentials missing, wrong or expired; names the variable to set
     └── QueryError               a boolean query is malformed; carries the position and a hint
 
 The CLI prints `str(error)` for any HubbubError and exits 2; anything else is a bug.
@@ -35,6 +39,30 @@ class ImportFailed(HubbubError):
 
 
 class InvalidPost(HubbubError):
+    pass
+
+
+class SourceError(HubbubError):
+    """A connector failed. `retryable` tells a scheduler whether to try again (dlt's habit)."""
+
+    retryable = False
+
+
+class SourceTransient(SourceError):
+    """Worth retrying later. `retry_after` is the server's own hint in seconds, when it gave one."""
+
+    retryable = True
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class SourceTerminal(SourceError):
+    pass
+
+
+class SourceAuthError(SourceTerminal):
     pass
 
 

@@ -11,11 +11,13 @@ import orjson
 import typer
 from rich.table import Table
 
+from hubbub.api.service import post_stats, search_rows
+from hubbub.cli.api_client import server_client
 from hubbub.cli.common import HomeOption, console, out, parse_day, progress_bar, store_for
 from hubbub.errors import ConfigError
 from hubbub.query import where_clause
-from hubbub.store.embedded import POSTS, EmbeddedStore
-from hubbub.store.rows import EXPORT_COLUMNS, row_to_post
+from hubbub.store.embedded import POSTS
+from hubbub.store.rows import row_to_post
 
 QueryArg = Annotated[
     str | None, typer.Argument(help="Boolean query, e.g. '(aurora OR 极光) NOT spam'.")
@@ -57,14 +59,13 @@ def search(
     """The newest posts matching a query."""
     condition = where_clause(query, parse_day(since, "--since"), parse_day(until, "--until"))
     where, params = condition.where, dict(condition.params)
-    params["limit"] = limit
-    columns = ", ".join(EXPORT_COLUMNS)
-    with store_for(home) as store:
-        rows = store.rows(
-            f"SELECT {columns} FROM {POSTS} WHERE {where} "
-            "ORDER BY created_at DESC, platform, platform_id LIMIT {limit:UInt32}",
-            params,
-        )
+    remote = server_client(home)  # a running `hubbub serve` owns the store: ask it
+    if remote is not None:
+        with remote:
+            rows = remote.search(query, limit=limit, since=since, until=until)
+    else:
+        with store_for(home) as store:
+            rows = search_rows(store, where, params, limit)
     if format is SearchFormat.ids:
         for row in rows:
             out.print(f"{row['platform']}:{row['platform_id']}", highlight=False)
@@ -99,8 +100,13 @@ def stats(
     """Counts of posts (matching a query, if given) by platform, language and day."""
     condition = where_clause(query, parse_day(since, "--since"), parse_day(until, "--until"))
     where, params = condition.where, dict(condition.params)
-    with store_for(home) as store:
-        figures = _stats(store, where, params)
+    remote = server_client(home)  # a running `hubbub serve` owns the store: ask it
+    if remote is not None:
+        with remote:
+            figures = remote.stats(query, since=since, until=until)
+    else:
+        with store_for(home) as store:
+            figures = post_stats(store, where, params)
     if as_json:
         out.print(orjson.dumps(figures).decode(), highlight=False)
         return
@@ -112,24 +118,6 @@ def stats(
         for name, count in figures[key].items():
             table.add_row(name, f"{count:,}")
         out.print(table)
-
-
-def _stats(store: EmbeddedStore, where: str, params: dict[str, Any]) -> dict[str, Any]:
-    def grouped(expression: str, order: str) -> dict[str, int]:
-        rows = store.rows(
-            f"SELECT {expression} AS k, count() AS n FROM {POSTS} WHERE {where} "
-            f"GROUP BY k ORDER BY {order}",
-            params,
-        )
-        return {str(r["k"]): int(r["n"]) for r in rows}
-
-    total = int(store.scalar(f"SELECT count() AS n FROM {POSTS} WHERE {where}", params) or 0)
-    return {
-        "total": total,
-        "by_platform": grouped("platform", "n DESC, k"),
-        "by_language": grouped("ifNull(lang, 'und')", "n DESC, k"),
-        "by_day": grouped("toString(toDate(created_at))", "k"),
-    }
 
 
 def export(
@@ -147,6 +135,15 @@ def export(
     where, params = condition.where, dict(condition.params)
     if format is ExportFormat.parquet and output is None and sys.stdout.isatty():
         raise ConfigError("Parquet is binary: pass --output FILE.parquet or redirect stdout")
+    remote = server_client(home)  # a running `hubbub serve` owns the store: stream from it
+    if remote is not None:
+        with remote:
+            sys.stdout.flush()
+            size = remote.export(
+                output or sys.stdout.buffer, format.value, q=query, since=since, until=until
+            )
+        console.print(f"Exported {size:,} bytes" + (f" to {output}" if output else "") + ".")
+        return
     with store_for(home) as store:
         from hubbub.cli.export_writers import write_export
 

@@ -9,7 +9,17 @@ import sys
 
 import typer
 
-from hubbub.cli import data_cmd, demo_cmd, enrich_cmd, import_cmd, workspace_cmd
+from hubbub.cli import (
+    analytics_cmd,
+    data_cmd,
+    demo_cmd,
+    enrich_cmd,
+    import_cmd,
+    serve_cmd,
+    token_cmd,
+    topic_cmd,
+    workspace_cmd,
+)
 from hubbub.errors import HubbubError
 
 app = typer.Typer(
@@ -24,6 +34,10 @@ import_cmd.register(app)
 data_cmd.register(app)
 demo_cmd.register(app)
 enrich_cmd.register(app)
+topic_cmd.register(app)
+token_cmd.register(app)
+serve_cmd.register(app)
+analytics_cmd.register(app)
 
 try:
     from hubbub.cli.query_cmd import query_app

@@ -32,7 +32,7 @@ import pyarrow as pa
 from hubbub.connectors.importers.base import ImportFormat, Unit
 from hubbub.enrich.pipeline import Pipeline
 from hubbub.enrich.registry import build, save_state
-from hubbub.errors import HubbubError, ImportFailed
+from hubbub.errors import HubbubError, ImportFailed, InvalidPost
 from hubbub.store.archive import RawArchive
 from hubbub.store.embedded import EmbeddedStore
 from hubbub.store.rows import posts_table
@@ -324,6 +324,24 @@ class Importer:
         if self.on_progress is not None:
             self.on_progress(result.units)
 
+    def import_items(
+        self,
+        name: str,
+        items: list[dict[str, Any]],
+        map_item: Callable[[dict[str, Any]], Any],
+        label: str,
+    ) -> None:
+        """Import raw items that are already parsed (a live connector's page), in this process.
+
+        They take the same path as a file's lines: mapped, validated, archived under `name`
+        when new, enriched and stored idempotently; a malformed item becomes a reject whose
+        "line" is its 1-based position in `items`. Each item is serialized first so the archive
+        keeps exactly the JSON that `map_item` saw. Added for hubbub.connectors.run.
+        """
+        units = [(number, orjson.dumps(item)) for number, item in enumerate(items, 1)]
+        fmt = ImportFormat(name, label, _never_sniffed, _no_units, _parse_one_item, map_item)
+        self.import_units(fmt, iter(units), label, 0)  # size 0: small, no worker processes
+
     def import_file(self, path: Path, format_name: str | None = None, **options: Any) -> None:
         """Import one file, detecting its format unless `format_name` is given."""
         from hubbub.connectors.importers.detect import detect_format, get_format, open_stream
@@ -335,3 +353,18 @@ class Importer:
         size = path.stat().st_size
         with open_stream(path) as stream:
             self.import_units(fmt, fmt.units(stream), str(path), size)
+
+
+def _never_sniffed(head: bytes, name: str) -> bool:
+    return False
+
+
+def _no_units(stream: Any) -> Iterator[Unit]:
+    return iter(())
+
+
+def _parse_one_item(unit: bytes) -> list[dict[str, Any]]:
+    item = orjson.loads(unit)
+    if not isinstance(item, dict):
+        raise InvalidPost("a raw item must be a JSON object")
+    return [item]

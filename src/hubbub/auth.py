@@ -1,0 +1,173 @@
+"""API tokens: random, shown once, stored as SHA-256 digests in `<home>/meta.sqlite3`.
+
+A token is 32 random bytes (256 bits), so a fast digest is enough: nobody can guess one, and a
+stolen database does not reveal usable tokens. (User passwords, when they come, get argon2.)
+A token belongs to one workspace and has one role:
+
+    viewer    read topics, posts and analyses
+    analyst   viewer + create, edit, delete and revert topics
+    admin     analyst + manage the workspace's tokens
+
+`hubbub serve` also mints an in-memory "local" token for the CLI on the same machine (see
+hubbub.api.deps); it is never stored here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from hubbub.errors import ConfigError, HubbubError
+from hubbub.topics.db import connect
+from hubbub.topics.storage import TopicStore
+
+ROLES = ("viewer", "analyst", "admin")
+PREFIX = "hbb_"
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS tokens (
+    id TEXT PRIMARY KEY,
+    digest TEXT NOT NULL UNIQUE,
+    workspace TEXT NOT NULL,
+    role TEXT NOT NULL,
+    name TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    revoked_at TEXT
+);
+"""
+
+
+class AuthError(HubbubError):
+    """No token, an unknown or revoked one (the API answers 401)."""
+
+
+class Forbidden(HubbubError):
+    """The token's role does not allow this (the API answers 403)."""
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is asking: a token's id, workspace and role."""
+
+    token_id: str
+    workspace: str
+    role: str
+    name: str = ""
+    created_at: datetime | None = None
+    revoked_at: datetime | None = None
+
+    def can(self, role: str) -> bool:
+        return ROLES.index(self.role) >= ROLES.index(role)
+
+    def require(self, role: str, action: str) -> None:
+        if not self.can(role):
+            raise Forbidden(f"a {self.role} token cannot {action}; it needs the {role} role")
+
+    @property
+    def label(self) -> str:
+        """How versions record who made a change."""
+        return f"token:{self.name or self.token_id}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.token_id,
+            "workspace": self.workspace,
+            "role": self.role,
+            "name": self.name,
+            "created_at": self.created_at.isoformat() if self.created_at else None,
+            "revoked_at": self.revoked_at.isoformat() if self.revoked_at else None,
+        }
+
+
+def digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def check_role(role: str) -> str:
+    if role not in ROLES:
+        raise ConfigError(f"role {role!r} is not one of {', '.join(ROLES)}")
+    return role
+
+
+class TokenStore:
+    def __init__(self, home: Path) -> None:
+        self.home = Path(home)
+        self._conn = connect(self.home)
+        self._conn.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> TokenStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def create(self, workspace: str, role: str, name: str = "") -> tuple[Principal, str]:
+        """A new token; returns it with its plain text, which is never stored."""
+        check_role(role)
+        with TopicStore(self.home) as topics:
+            topics.ensure_workspace(workspace)
+        token_id = secrets.token_hex(4)
+        plain = f"{PREFIX}{token_id}_{secrets.token_urlsafe(32)}"
+        now = datetime.now(UTC)
+        self._conn.execute(
+            "INSERT INTO tokens(id, digest, workspace, role, name, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (token_id, digest(plain), workspace, role, name, now.isoformat()),
+        )
+        return Principal(token_id, workspace, role, name, now), plain
+
+    def list(self, workspace: str | None = None, revoked: bool = False) -> list[Principal]:
+        sql = "SELECT * FROM tokens WHERE (? IS NULL OR workspace = ?)"
+        if not revoked:
+            sql += " AND revoked_at IS NULL"
+        rows = self._conn.execute(sql + " ORDER BY created_at", (workspace, workspace))
+        return [_principal(r) for r in rows]
+
+    def revoke(self, token_id: str, workspace: str | None = None) -> Principal:
+        """Revoke by id (the `hbb_<id>_` part); `workspace` limits it to that workspace's."""
+        token_id = token_id.removeprefix(PREFIX).split("_")[0]
+        row = self._conn.execute(
+            "SELECT * FROM tokens WHERE id = ? AND (? IS NULL OR workspace = ?)",
+            (token_id, workspace, workspace),
+        ).fetchone()
+        if row is None:
+            raise ConfigError(f"no token {token_id!r}; `hubbub token list` shows them")
+        if row["revoked_at"] is None:
+            self._conn.execute(
+                "UPDATE tokens SET revoked_at = ? WHERE id = ?",
+                (datetime.now(UTC).isoformat(), token_id),
+            )
+        return _principal(
+            self._conn.execute("SELECT * FROM tokens WHERE id = ?", (token_id,)).fetchone()
+        )
+
+    def verify(self, plain: str | None) -> Principal:
+        if not plain:
+            raise AuthError("this needs an API token: send `Authorization: Bearer <token>`")
+        row = self._conn.execute(
+            "SELECT * FROM tokens WHERE digest = ?", (digest(plain),)
+        ).fetchone()
+        # compare_digest keeps the check constant-time even though the lookup is by digest.
+        if row is None or not hmac.compare_digest(row["digest"], digest(plain)):
+            raise AuthError("unknown API token; create one with `hubbub token create`")
+        if row["revoked_at"] is not None:
+            raise AuthError("this API token was revoked; create a new one")
+        return _principal(row)
+
+
+def _principal(row: Any) -> Principal:
+    return Principal(
+        token_id=row["id"],
+        workspace=row["workspace"],
+        role=row["role"],
+        name=row["name"],
+        created_at=datetime.fromisoformat(row["created_at"]),
+        revoked_at=datetime.fromisoformat(row["revoked_at"]) if row["revoked_at"] else None,
+    )

@@ -1,0 +1,1 @@
+"""Bluesky: post search through the AppView's `app.bsky.feed.searchPosts`."""

@@ -1,0 +1,1 @@
+"""Hacker News through the Algolia HN Search API (hn.algolia.com/api)."""
