@@ -47,7 +47,7 @@ _HOST = re.compile(HOST)
 class Doc:
     """One post's row, with the lookups matching needs computed once and on demand."""
 
-    __slots__ = ("_positions", "hashtags", "row", "text_norm", "token_set", "tokens")
+    __slots__ = ("_grams", "_positions", "hashtags", "row", "text_norm", "token_set", "tokens")
 
     def __init__(self, row: Mapping[str, Any]) -> None:
         self.row = row
@@ -56,6 +56,13 @@ class Doc:
         self.text_norm: str = row["text_norm"]
         self.hashtags = set(row.get("hashtags") or ())
         self._positions: dict[str, list[int]] | None = None
+        self._grams: set[str] | None = None
+
+    @property
+    def grams(self) -> set[str]:
+        if self._grams is None:
+            self._grams = set(self.row.get("grams") or ())
+        return self._grams
 
     def positions(self, token: str) -> list[int]:
         if self._positions is None:
@@ -102,8 +109,15 @@ def predicate(node: Node) -> Predicate:
         rx = re.compile(node.regex).match
         return lambda d: any(rx(t) for t in d.token_set)
     if isinstance(node, Cjk):
+        # The same test as the SQL: every bigram in `grams` (they leave out link text), plus
+        # the contiguous substring for terms longer than one bigram.
         text = node.text
-        return lambda d: text in d.text_norm
+        bigrams = {text[i : i + 2] for i in range(len(text) - 1)}
+        if not bigrams:
+            return lambda d: text in d.text_norm
+        if len(text) == 2:
+            return lambda d: text in d.grams
+        return lambda d: bigrams <= d.grams and text in d.text_norm
     if isinstance(node, Phrase | Near):
         needed = required_words(node)
         if isinstance(node, Near) and len(node.operands) > 2:
@@ -365,6 +379,10 @@ def _field(node: Field) -> Predicate:
         return country
     if name == "author_verified":
         return lambda d: d.get("author_verified") is value
+    if name == "lang" and "-" not in value:
+        # BCP-47: lang:zh covers zh-Hans and zh-Hant (the SQL compiler does the same).
+        prefix = value + "-"
+        return lambda d: (code := (d.get("lang") or "").lower()) == value or code.startswith(prefix)
     # lang, platform, kind, sentiment: one lowercase keyword column
     return lambda d: (d.get(name) or "").lower() == value
 
