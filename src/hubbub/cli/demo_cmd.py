@@ -71,10 +71,15 @@ def demo(
             f"{summary.duplicates:,} already there, in {seconds:.1f} s."
         )
         _print_summary(store)
+    from hubbub.topics.demo import load_demo_topics
+
+    added = load_demo_topics(path)
+    if added:
+        out.print("Demo topics: " + ", ".join(t.name for t in added) + " (`hubbub topic list`).")
     if not no_serve:
         console.print(
-            "The dashboard is not part of this version yet; explore with "
-            "`hubbub search`, `hubbub stats` and `hubbub export`."
+            "The web dashboard is not part of this version yet: explore with `hubbub search`, "
+            "`hubbub stats` and the topic analytics, or serve the API with `hubbub serve`."
         )
 
 
