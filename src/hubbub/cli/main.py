@@ -16,6 +16,7 @@ from hubbub.cli import (
     enrich_cmd,
     import_cmd,
     serve_cmd,
+    source_cmd,
     token_cmd,
     topic_cmd,
     workspace_cmd,
@@ -38,6 +39,7 @@ topic_cmd.register(app)
 token_cmd.register(app)
 serve_cmd.register(app)
 analytics_cmd.register(app)
+source_cmd.register(app)
 
 try:
     from hubbub.cli.query_cmd import query_app

@@ -70,8 +70,8 @@ class EmbeddedStore:
             owner = handle.read().strip() or "another process"
             handle.close()
             raise StoreLocked(
-                f"the store in {self.home} is in use by {owner}; stop it first, or run this "
-                "command through that server's API once it offers one"
+                f"the store in {self.home} is in use by {owner}; search, stats, export, topics "
+                "and analytics go through a running `hubbub serve`; stop the owner to run this one"
             ) from None
         handle.seek(0)
         handle.truncate()
