@@ -140,7 +140,8 @@ class Connector(ABC):
 
     def client(self, base_url: str | None = None, **kwargs: Any) -> HttpClient:
         """An HTTP client for this source; closed with the connector."""
-        kwargs.setdefault("min_interval", self.min_interval)
+        # `min_interval` may be lowered for a private mirror or a test server, never by default.
+        kwargs.setdefault("min_interval", float(self.option("min_interval") or self.min_interval))
         client = HttpClient(
             (base_url or self.config.base_url or self.default_base_url).rstrip("/"),
             source=self.config.name,
@@ -175,4 +176,8 @@ class Connector(ABC):
     @staticmethod
     @abstractmethod
     def map(raw: dict[str, Any]) -> Post | None:
-        """One raw item → one Post (pure); None when the item is not a post."""
+        """One raw item → one Post (pure); None when the item is not a post.
+
+        Each connector delegates to a module-level function in its mapping.py, so the raw
+        archive can be re-mapped without building a connector.
+        """

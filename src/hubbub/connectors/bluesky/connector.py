@@ -25,7 +25,7 @@ from hubbub.connectors.bluesky.mapping import PLATFORM, map_post_view
 from hubbub.connectors.cursors import iso, parse_iso
 from hubbub.connectors.http import HttpClient
 from hubbub.errors import ConfigError, InvalidPost, SourceAuthError, SourceTerminal
-from hubbub.models import parse_time
+from hubbub.models import Post, parse_time
 
 HANDLE_VAR = "HUBBUB_BLUESKY_HANDLE"
 PASSWORD_VAR = "HUBBUB_BLUESKY_APP_PASSWORD"
@@ -42,7 +42,10 @@ class BlueskyConnector(Connector):
     default_base_url = "https://public.api.bsky.app"
     env_vars = (HANDLE_VAR, PASSWORD_VAR)
     min_interval = 0.2
-    map = staticmethod(map_post_view)
+
+    @staticmethod
+    def map(raw: dict[str, Any]) -> Post | None:
+        return map_post_view(raw)
 
     def check_config(self) -> None:
         if not (self.config.query or "").strip():
@@ -72,6 +75,7 @@ class BlueskyConnector(Connector):
         committed = _time(cursor.get("since"))
         walk = cursor.get("walk") if isinstance(cursor.get("walk"), dict) else None
         until: datetime | None = None
+        lower: datetime | None
         if since is not None:
             lower, newest = since, committed
         elif walk:
@@ -114,7 +118,9 @@ def _sort_at(view: Any) -> datetime | None:
     """The time search sorts and filters by: the earlier of createdAt and indexedAt."""
     if not isinstance(view, dict):
         return None
-    record = view.get("record") if isinstance(view.get("record"), dict) else {}
+    record = view.get("record")
+    if not isinstance(record, dict):
+        record = {}
     times = []
     for value in (view.get("indexedAt"), record.get("createdAt")):
         try:

@@ -31,7 +31,7 @@ def map_post_view(view: dict[str, Any]) -> Post | None:
         raise InvalidPost("Bluesky post has no record")
     if record.get("$type", "app.bsky.feed.post") != "app.bsky.feed.post":
         return None  # not a post record
-    author = view.get("author") if isinstance(view.get("author"), dict) else {}
+    author: dict[str, Any] = v if isinstance(v := view.get("author"), dict) else {}
     did = to_str(author.get("did")) or uri.split("/")[2]
     handle = to_str(author.get("handle"))
     if handle == "handle.invalid":  # the AppView's placeholder for an unverifiable handle

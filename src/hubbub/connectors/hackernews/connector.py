@@ -21,6 +21,7 @@ from typing import Any
 from hubbub.connectors.base import Connector, Page
 from hubbub.connectors.hackernews.mapping import PLATFORM, map_hit
 from hubbub.errors import SourceTerminal
+from hubbub.models import Post
 
 FIRST_RUN_HOURS = 24  # a new source without --backfill-since starts this far back
 HITS_PER_PAGE = 100
@@ -33,7 +34,10 @@ class HackerNewsConnector(Connector):
     archive_name = "hackernews_algolia"
     default_base_url = "https://hn.algolia.com/api/v1"
     min_interval = 0.4
-    map = staticmethod(map_hit)
+
+    @staticmethod
+    def map(raw: dict[str, Any]) -> Post | None:
+        return map_hit(raw)
 
     def fetch(self, cursor: dict[str, Any], since: datetime | None = None) -> Iterator[Page]:
         http = self.client()

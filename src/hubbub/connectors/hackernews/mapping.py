@@ -28,7 +28,7 @@ def map_hit(hit: dict[str, Any]) -> Post | None:
     item_id = to_str(hit.get("objectID"))
     if item_id is None or not item_id.isdigit():
         raise InvalidPost("Hacker News hit has no numeric objectID")
-    tags = hit.get("_tags") if isinstance(hit.get("_tags"), list) else []
+    tags: list[Any] = v if isinstance(v := hit.get("_tags"), list) else []
     created = hit.get("created_at_i")
     created_at = parse_time(created if created is not None else hit.get("created_at"))
     author = to_str(hit.get("author"))

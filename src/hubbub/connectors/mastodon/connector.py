@@ -31,7 +31,7 @@ from hubbub.connectors.base import Connector, Page
 from hubbub.connectors.http import HttpClient
 from hubbub.connectors.mastodon.mapping import PLATFORM, map_status
 from hubbub.errors import ConfigError, InvalidPost, SourceError, SourceTerminal, SourceTransient
-from hubbub.models import parse_time
+from hubbub.models import Post, parse_time
 
 PAGE_LIMIT = 40  # the documented maximum for timelines and search
 MAX_PAGES = 25  # per server and run; the cursor is committed page by page, so a run resumes
@@ -45,7 +45,10 @@ class MastodonConnector(Connector):
     default_base_url = "https://mastodon.social"
     env_vars = (TOKEN_VAR, f"{TOKEN_VAR}_<SERVER>")
     min_interval = 1.0
-    map = staticmethod(map_status)
+
+    @staticmethod
+    def map(raw: dict[str, Any]) -> Post | None:
+        return map_status(raw)
 
     def check_config(self) -> None:
         for instance in self.instances():

@@ -32,7 +32,7 @@ def map_status(status: dict[str, Any]) -> Post | None:
     uri = to_str(status.get("uri"))
     if uri is None:
         raise InvalidPost("Mastodon status has no uri")
-    reblog = status.get("reblog") if isinstance(status.get("reblog"), dict) else None
+    reblog = r if isinstance(r := status.get("reblog"), dict) else None
     shown = reblog or status  # a boost has no content of its own
     text, links = _text(shown)
     kind, repost_of = "post", None
@@ -44,7 +44,7 @@ def map_status(status: dict[str, Any]) -> Post | None:
         repost_of = quoted
     elif quoted:
         kind, repost_of = "quote", quoted
-    account = status.get("account") if isinstance(status.get("account"), dict) else {}
+    account = a if isinstance(a := status.get("account"), dict) else {}
     return Post(
         platform=PLATFORM,
         platform_id=uri,

@@ -17,6 +17,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -26,7 +27,9 @@ from hubbub.connectors.base import Connector, Page
 from hubbub.connectors.cursors import iso
 from hubbub.connectors.rss.mapping import map_entry
 from hubbub.errors import ConfigError, SourceTerminal
+from hubbub.models import Post
 
+_TIMES = ("published", "updated")
 _ENTRY_TEXT = ("id", "link", "title", "author", "summary", "published", "updated", "language")
 
 
@@ -36,7 +39,10 @@ class RssConnector(Connector):
     archive_name = "rss_entry"
     default_base_url = ""
     min_interval = 2.0
-    map = staticmethod(map_entry)
+
+    @staticmethod
+    def map(raw: dict[str, Any]) -> Post | None:
+        return map_entry(raw)
 
     def check_config(self) -> None:
         url = self.config.url or ""
@@ -67,7 +73,7 @@ class RssConnector(Connector):
             resolve_relative_uris=True,
         )
         entries = parsed.get("entries") or []
-        if not entries and parsed.get("bozo") and not parsed.get("feed"):
+        if not entries and not parsed.get("version"):  # feedparser names the format it read
             raise SourceTerminal(
                 f"{self.config.name}: {url} is not an RSS or Atom feed "
                 f"({parsed.get('bozo_exception')}); check --url"
@@ -82,10 +88,10 @@ class RssConnector(Connector):
         }
         items = []
         for entry in entries:
-            raw = {"feed": feed, "entry": _entry(entry), "fetched_at": fetched_at}
-            if since is not None and _older(raw["entry"], since):
+            fields = _entry(entry)
+            if since is not None and _older(fields, since):
                 continue
-            items.append(raw)
+            items.append({"feed": feed, "entry": fields, "fetched_at": fetched_at})
         validators = {
             "etag": response.headers.get("etag"),
             "last_modified": response.headers.get("last-modified"),
@@ -95,30 +101,34 @@ class RssConnector(Connector):
 
 def _entry(entry: Any) -> dict[str, Any]:
     """feedparser's entry as plain JSON: text fields, content parts, UTC times, enclosures."""
-    out: dict[str, Any] = {k: entry.get(k) for k in _ENTRY_TEXT if entry.get(k)}
-    detail = entry.get("author_detail") or {}
+    # Times through dict.get, not FeedParserDict.get: the latter fills a missing `updated` from
+    # `published` (with a deprecation warning), which would blur what the feed really said.
+    # Everything else through FeedParserDict, which derives keys such as `enclosures`.
+    raw = partial(dict.get, entry)
+    get = entry.get
+    out: dict[str, Any] = {k: get(k) for k in _ENTRY_TEXT if k not in _TIMES and get(k)}
+    out.update({k: raw(k) for k in _TIMES if raw(k)})
+    detail = get("author_detail") or {}
     if detail.get("href"):
         out["author_url"] = detail["href"]
     content = [
         {"type": c.get("type"), "value": c.get("value"), "language": c.get("language")}
-        for c in entry.get("content") or []
+        for c in get("content") or []
         if c.get("value")
     ]
     if content:
         out["content"] = content
     for key in ("published", "updated"):
-        parsed = entry.get(f"{key}_parsed")
+        parsed = raw(f"{key}_parsed")
         if parsed:  # feedparser gives a UTC struct_time
             out[f"{key}_utc"] = iso(datetime.fromtimestamp(calendar.timegm(parsed), UTC))
-    tags = [t.get("term") for t in entry.get("tags") or [] if t.get("term")]
+    tags = [t.get("term") for t in get("tags") or [] if t.get("term")]
     if tags:
         out["tags"] = tags
-    enclosures = [
-        {"href": e.get("href"), "type": e.get("type")} for e in entry.get("enclosures") or []
-    ]
+    enclosures = [{"href": e.get("href"), "type": e.get("type")} for e in get("enclosures") or []]
     media = [
         {"href": m.get("url"), "type": m.get("type") or f"{m.get('medium') or 'image'}/"}
-        for m in [*(entry.get("media_content") or []), *(entry.get("media_thumbnail") or [])]
+        for m in [*(get("media_content") or []), *(get("media_thumbnail") or [])]
     ]
     if enclosures:
         out["enclosures"] = enclosures
@@ -129,4 +139,4 @@ def _entry(entry: Any) -> dict[str, Any]:
 
 def _older(entry: dict[str, Any], since: datetime) -> bool:
     when = entry.get("published_utc") or entry.get("updated_utc")
-    return bool(when) and datetime.fromisoformat(when.replace("Z", "+00:00")) < since
+    return isinstance(when, str) and datetime.fromisoformat(when.replace("Z", "+00:00")) < since

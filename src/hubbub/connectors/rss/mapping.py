@@ -28,7 +28,7 @@ _MEDIA_PREFIX = {"image/": "image", "video/": "video", "audio/": "audio"}
 def map_entry(raw: dict[str, Any]) -> Post | None:
     if not isinstance(raw, dict) or not isinstance(raw.get("entry"), dict):
         raise InvalidPost("a feed item must be an object with an `entry`")
-    feed = raw.get("feed") if isinstance(raw.get("feed"), dict) else {}
+    feed: dict[str, Any] = v if isinstance(v := raw.get("feed"), dict) else {}
     entry = raw["entry"]
     title = _plain(to_str(entry.get("title")))
     body_html = _body(entry)

@@ -1,0 +1,93 @@
+"""Shared pieces: recorded responses from tests/data/connectors, a fake clock, a mock server."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+import orjson
+import pytest
+
+from hubbub.connectors.base import SourceConfig
+from hubbub.connectors.cursors import StateStore
+from hubbub.connectors.http import RetryPolicy
+from hubbub.connectors.importers.pipeline import Importer
+from hubbub.connectors.sources import make_connector
+from hubbub.store import open_store
+
+DATA = Path(__file__).parents[1] / "data" / "connectors"
+START = 1772460000.0  # 2026-03-02T14:00:00Z
+
+
+def fixture_bytes(name: str) -> bytes:
+    return (DATA / name).read_bytes()
+
+
+def fixture_json(name: str):  # type: ignore[no-untyped-def]
+    return orjson.loads(fixture_bytes(name))
+
+
+class FakeTime:
+    """A clock that only moves when code sleeps: tests never wait, and can check every wait."""
+
+    def __init__(self, start: float = START) -> None:
+        self.now = start
+        self.sleeps: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+class Server:
+    """A mock API: `handler(request) -> Response`, with every request kept for assertions."""
+
+    def __init__(self, handler: Callable[[httpx.Request], httpx.Response]) -> None:
+        self.handler = handler
+        self.requests: list[httpx.Request] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        return self.handler(request)
+
+    @property
+    def transport(self) -> httpx.MockTransport:
+        return httpx.MockTransport(self)
+
+
+@pytest.fixture
+def fake_time() -> FakeTime:
+    return FakeTime()
+
+
+@pytest.fixture
+def store(tmp_path):  # type: ignore[no-untyped-def]
+    opened = open_store(tmp_path)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def importer(store, tmp_path):  # type: ignore[no-untyped-def]
+    with Importer(store, tmp_path) as imp:
+        yield imp
+
+
+@pytest.fixture
+def states(tmp_path) -> StateStore:
+    return StateStore(tmp_path)
+
+
+def connector_for(config: SourceConfig, server: Server, fake_time: FakeTime, env=None, attempts=3):  # type: ignore[no-untyped-def]
+    return make_connector(
+        config,
+        transport=server.transport,
+        sleep=fake_time.sleep,
+        clock=fake_time.clock,
+        env=env or {},
+        retry=RetryPolicy(attempts=attempts, base=1.0, cap=8.0, max_wait=120.0),
+    )

@@ -1,0 +1,126 @@
+"""`hubbub source add|list|run|rm` end to end, against a local HTTP server serving fixtures."""
+
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+import orjson
+import pytest
+from typer.testing import CliRunner
+
+from hubbub.cli.main import app
+
+from .conftest import fixture_bytes, fixture_json
+
+runner = CliRunner()
+
+
+class FixtureAPI(BaseHTTPRequestHandler):
+    """Algolia HN search on localhost: page 1, then page 2 below it, nothing newer."""
+
+    def do_GET(self) -> None:
+        query = parse_qs(urlsplit(self.path).query)
+        if urlsplit(self.path).path == "/feed.rss":
+            self._send(fixture_bytes("feed_latin1.rss"), "application/rss+xml")
+            return
+        filters = query.get("numericFilters", [""])[0]
+        if "created_at_i>1772445605" in filters:
+            body = {"hits": []}
+        elif "<=" in filters:
+            body = fixture_json("hn_search_page2.json")
+        else:
+            body = fixture_json("hn_search_page1.json")
+        self._send(orjson.dumps(body), "application/json")
+
+    def _send(self, body: bytes, kind: str) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def api() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FixtureAPI)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def hubbub(*args: str):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+def test_add_run_twice_list_and_remove(tmp_path, api):
+    home = str(tmp_path)
+    added = hubbub(
+        "source",
+        "add",
+        "hn",
+        "--type",
+        "hackernews",
+        "-q",
+        "hubbub",
+        "--base-url",
+        f"{api}/api/v1",
+        "--set",
+        "hits_per_page=2",
+        "--set",
+        "min_interval=0",
+        "--home",
+        home,
+    )
+    assert added.exit_code == 0, added.output
+    feed = hubbub(
+        "source",
+        "add",
+        "pt",
+        "--type",
+        "rss",
+        "--url",
+        f"{api}/feed.rss",
+        "--set",
+        "min_interval=0",
+        "--home",
+        home,
+    )
+    assert feed.exit_code == 0, feed.output
+    assert '[sources.hn]\ntype = "hackernews"' in (tmp_path / "hubbub.toml").read_text()
+
+    first = hubbub("source", "run", "--all", "--no-enrich", "--json", "--home", home)
+    assert first.exit_code == 0, first.output
+    results = {r["source"]: r for r in orjson.loads(first.stdout)}
+    assert results["hn"]["stored"] == 3 and results["pt"]["stored"] == 2
+    again = hubbub(
+        "source", "run", "hn", "--no-enrich", "--backfill-since", "2026-03-01", "--home", home
+    )
+    assert again.exit_code == 0 and "0 new, 3 already stored" in again.stdout
+
+    listed = orjson.loads(hubbub("source", "list", "--json", "--home", home).stdout)
+    assert [(s["name"], s["status"], s["items_total"]) for s in listed] == [
+        ("hn", "ok", 3),
+        ("pt", "ok", 2),
+    ]
+    assert "hn" in hubbub("source", "list", "--home", home).stdout
+    assert list((tmp_path / "raw").iterdir())  # raw items archived
+
+    assert hubbub("source", "rm", "pt", "--home", home).exit_code == 0
+    assert "[sources.pt]" not in (tmp_path / "hubbub.toml").read_text()
+    assert not (tmp_path / "connectors" / "pt.json").exists()
+
+
+def test_bad_input_is_one_line_not_a_trace(tmp_path):
+    home = str(tmp_path)
+    bad = runner.invoke(app, ["source", "add", "x", "--type", "weibo", "--home", home])
+    assert bad.exit_code != 0 and "planned" in str(bad.exception)
+    bad = runner.invoke(app, ["source", "add", "r", "--type", "rss", "--home", home])
+    assert "needs --url" in str(bad.exception)
+    bad = runner.invoke(app, ["source", "run", "nope", "--home", home])
+    assert "no source named" in str(bad.exception)
