@@ -69,6 +69,8 @@ class SourceAuthError(SourceTerminal):
 class QueryError(HubbubError):
     """A malformed query. `position` is the 0-based character offset, `hint` how to fix it."""
 
+    query: str | None = None  # the query text, when the raiser knew it (for `render`)
+
     def __init__(self, message: str, position: int = 0, hint: str = "", length: int = 1) -> None:
         super().__init__(message)
         self.message = message

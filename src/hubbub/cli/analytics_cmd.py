@@ -21,6 +21,7 @@ from hubbub.cli.api_client import (
     print_json,
 )
 from hubbub.cli.common import HomeOption, console, out
+from hubbub.cli.render import plain
 from hubbub.topics import DEFAULT_WORKSPACE
 
 TargetArg = Annotated[str, typer.Argument(help="A topic's name, or a boolean query.")]
@@ -320,14 +321,14 @@ def _print(result: Any, as_json: bool) -> None:
             shown = ", ".join(f"{k} {_cell(v)}" for k, v in value.items())
         else:
             shown = _cell(value)
-        out.print(f"[bold]{key}[/]: {shown}", highlight=False)
+        out.print(f"{key}: {shown}", highlight=False, markup=False)
     for key, rows in tables.items():
         table = Table(title=key, title_justify="left")
         columns = list(rows[0])
         for column in columns:
             table.add_column(column, overflow="fold", max_width=60 if column == "text" else None)
         for row in rows:
-            table.add_row(*(_cell(row.get(c)) for c in columns))
+            table.add_row(*(plain(_cell(row.get(c))) for c in columns))
         out.print(table)
 
 

@@ -14,6 +14,7 @@ from rich.table import Table
 from hubbub.api.service import post_stats, search_rows
 from hubbub.cli.api_client import server_client
 from hubbub.cli.common import HomeOption, console, out, parse_day, progress_bar, store_for
+from hubbub.cli.render import about_query, plain
 from hubbub.errors import ConfigError
 from hubbub.query import where_clause
 from hubbub.store.embedded import POSTS
@@ -57,7 +58,8 @@ def search(
     home: HomeOption = None,
 ) -> None:
     """The newest posts matching a query."""
-    condition = where_clause(query, parse_day(since, "--since"), parse_day(until, "--until"))
+    with about_query(query):
+        condition = where_clause(query, parse_day(since, "--since"), parse_day(until, "--until"))
     where, params = condition.where, dict(condition.params)
     remote = server_client(home)  # a running `hubbub serve` owns the store: ask it
     if remote is not None:
@@ -68,7 +70,7 @@ def search(
             rows = search_rows(store, where, params, limit)
     if format is SearchFormat.ids:
         for row in rows:
-            out.print(f"{row['platform']}:{row['platform_id']}", highlight=False)
+            out.print(f"{row['platform']}:{row['platform_id']}", highlight=False, markup=False)
     elif format is SearchFormat.ndjson:
         for row in rows:
             sys.stdout.write(orjson.dumps(row_to_post(row).to_dict()).decode() + "\n")
@@ -86,7 +88,9 @@ def _print_table(rows: list[dict[str, Any]]) -> None:
     for row in rows:
         text = " ".join(str(row.get("text") or row.get("title") or "").split())
         author = row.get("author_handle") or row.get("author_name") or ""
-        table.add_row(str(row["created_at"])[:16], row["platform"], author, text[:140])
+        table.add_row(
+            str(row["created_at"])[:16], plain(row["platform"]), plain(author), plain(text[:140])
+        )
     out.print(table)
 
 
@@ -98,7 +102,8 @@ def stats(
     home: HomeOption = None,
 ) -> None:
     """Counts of posts (matching a query, if given) by platform, language and day."""
-    condition = where_clause(query, parse_day(since, "--since"), parse_day(until, "--until"))
+    with about_query(query):
+        condition = where_clause(query, parse_day(since, "--since"), parse_day(until, "--until"))
     where, params = condition.where, dict(condition.params)
     remote = server_client(home)  # a running `hubbub serve` owns the store: ask it
     if remote is not None:
@@ -116,7 +121,7 @@ def stats(
         table.add_column(title)
         table.add_column("posts", justify="right")
         for name, count in figures[key].items():
-            table.add_row(name, f"{count:,}")
+            table.add_row(plain(name), f"{count:,}")
         out.print(table)
 
 
@@ -131,7 +136,8 @@ def export(
     home: HomeOption = None,
 ) -> None:
     """Export matching posts, oldest first, with no row cap (NDJSON re-imports as-is)."""
-    condition = where_clause(query, parse_day(since, "--since"), parse_day(until, "--until"))
+    with about_query(query):
+        condition = where_clause(query, parse_day(since, "--since"), parse_day(until, "--until"))
     where, params = condition.where, dict(condition.params)
     if format is ExportFormat.parquet and output is None and sys.stdout.isatty():
         raise ConfigError("Parquet is binary: pass --output FILE.parquet or redirect stdout")

@@ -19,6 +19,7 @@ from hubbub.cli.common import (
     progress_bar,
     store_for,
 )
+from hubbub.cli.render import plain
 from hubbub.connectors.importers.detect import get_format
 from hubbub.connectors.importers.pipeline import Importer
 from hubbub.query import where_clause
@@ -105,5 +106,5 @@ def _print_summary(store) -> None:  # type: ignore[no-untyped-def]
         where, params = condition.where, condition.params
         count = int(store.scalar(f"SELECT count() AS n FROM {POSTS} WHERE {where}", params) or 0)
         when = f"{story.start:%Y-%m-%d %H:%M} → {story.end:%Y-%m-%d %H:%M}"
-        table.add_row(story.name, when, story.query, f"{count:,}")
+        table.add_row(plain(story.name), when, plain(story.query), f"{count:,}")
     out.print(table)

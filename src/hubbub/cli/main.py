@@ -21,7 +21,7 @@ from hubbub.cli import (
     topic_cmd,
     workspace_cmd,
 )
-from hubbub.errors import HubbubError
+from hubbub.errors import HubbubError, QueryError
 
 app = typer.Typer(
     name="hubbub",
@@ -53,6 +53,10 @@ def run() -> None:
     """Console entry point."""
     try:
         app()
+    except QueryError as exc:
+        # The query, a caret under the offending part, the message and a hint.
+        print(exc.render(exc.query) if exc.query else f"hubbub: {exc}", file=sys.stderr)
+        sys.exit(2)
     except HubbubError as exc:
         print(f"hubbub: {exc}", file=sys.stderr)
         sys.exit(2)

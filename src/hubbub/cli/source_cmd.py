@@ -25,6 +25,7 @@ from hubbub.cli.common import (
     parse_day,
     store_for,
 )
+from hubbub.cli.render import plain
 from hubbub.connectors.base import SourceConfig
 from hubbub.connectors.cursors import StateStore, parse_iso
 from hubbub.connectors.importers.pipeline import Importer
@@ -117,14 +118,14 @@ def list_sources(as_json: JsonOption = False, home: HomeOption = None) -> None:
     table = Table("source", "type", "status", "last success", "items/h", "lag", "total", "error")
     for row in rows:
         table.add_row(
-            row["name"],
+            plain(row["name"]),
             row["type"],
             row["status"],
             _ago(row["last_success_at"], now),
             "-" if row["items_per_hour"] is None else f"{row['items_per_hour']:g}",
             _duration(row["lag_seconds"]),
             f"{row['items_total']:,}",
-            (row["last_error"] or "")[:80],
+            plain((row["last_error"] or "")[:80]),
         )
     out.print(table)
 

@@ -19,6 +19,7 @@ from hubbub.cli.api_client import (
     who,
 )
 from hubbub.cli.common import HomeOption, console, home_path, out
+from hubbub.cli.render import plain
 from hubbub.topics import DEFAULT_WORKSPACE, Topic, TopicStore, TopicVersion, make_filters
 
 topic_app = typer.Typer(no_args_is_help=True, add_completion=False)
@@ -86,7 +87,7 @@ def list_topics(
     for column in ("name", "group", "version", "query"):
         table.add_column(column, overflow="fold")
     for topic in found:
-        table.add_row(topic.name, topic.group, str(topic.version), topic.query)
+        table.add_row(plain(topic.name), plain(topic.group), str(topic.version), plain(topic.query))
     out.print(table)
 
 
@@ -190,9 +191,9 @@ def history(
         table.add_row(
             str(version.version),
             f"{version.at:%Y-%m-%d %H:%M:%S}",
-            version.by,
+            plain(version.by),
             version.action + (f" to {version.reverted_to}" if version.reverted_to else ""),
-            _change(version),
+            plain(_change(version)),
         )
     out.print(table)
 
@@ -219,14 +220,16 @@ def _show(topic: Topic, as_json: bool, message: str = "") -> None:
         return
     if message:
         console.print(message)
-    out.print(f"[bold]{topic.name}[/] ({topic.group}, version {topic.version})", highlight=False)
+    out.print(
+        f"{topic.name} ({topic.group}, version {topic.version})", highlight=False, markup=False
+    )
     out.print(f"  query: {topic.query}", highlight=False, markup=False)
     if topic.description:
         out.print(f"  description: {topic.description}", highlight=False, markup=False)
     filters = {k: v for k, v in topic.filters.to_dict().items() if v}
     for key, value in filters.items():
         shown = ", ".join(value) if isinstance(value, list) else value
-        out.print(f"  {key}: {shown}", highlight=False)
+        out.print(f"  {key}: {shown}", highlight=False, markup=False)
     if topic.updated_at is not None:
         out.print(f"  changed {topic.updated_at:%Y-%m-%d %H:%M} UTC by {topic.updated_by}")
 
