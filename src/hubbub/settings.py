@@ -20,6 +20,7 @@ class Setting:
     name: str
     default: Any
     help: str
+    minimum: int | None = None  # for integer settings
 
     @property
     def env(self) -> str:
@@ -28,8 +29,13 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("home", "~/.hubbub", "Workspace home: the store, raw archive and rejects live here."),
-    Setting("import_batch", 20_000, "Posts per store write during imports."),
-    Setting("import_workers", 0, "Worker processes for imports; 0 picks one per core (max 2)."),
+    Setting("import_batch", 20_000, "Posts per store write during imports.", minimum=1),
+    Setting(
+        "import_workers",
+        0,
+        "Worker processes for imports; 0 picks one per core (max 2).",
+        minimum=0,
+    ),
     Setting("archive_raw", True, "Keep every imported raw item in the zstd NDJSON raw archive."),
     Setting(
         "enrichers",
@@ -46,11 +52,21 @@ def resolve_home(option: str | Path | None = None) -> Path:
     return Path(raw).expanduser().resolve()
 
 
+def toml_value(value: Any) -> str:
+    """`value` written as a TOML value (strings quoted, booleans lower-case)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    escaped = str(value).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
+
+
 def get(name: str, home: Path | None = None) -> Any:
     """A setting's value: environment first, then the home's hubbub.toml, then the default."""
     setting = _BY_NAME[name]
     if setting.env in os.environ:
-        return _coerce(setting, os.environ[setting.env])
+        return _coerce(setting, os.environ[setting.env], setting.env)
     if home is not None:
         config = home / "hubbub.toml"
         if config.exists():
@@ -59,19 +75,38 @@ def get(name: str, home: Path | None = None) -> Any:
             except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
                 raise ConfigError(f"{config} is not valid TOML ({exc}); fix or remove it") from None
             if name in data:
-                return _coerce(setting, data[name])
+                return _coerce(setting, data[name], f"{name} in {config}")
     return setting.default
 
 
-def _coerce(setting: Setting, value: Any) -> Any:
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
+
+
+def _coerce(setting: Setting, value: Any, where: str | None = None) -> Any:
+    """`value` as the setting's type; a ConfigError naming the variable and accepted values."""
     kind = type(setting.default)
+    where = where or setting.env
+    if kind is bool:
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in _TRUE or text in _FALSE:
+            return text in _TRUE
+        raise ConfigError(
+            f"{where} must be true or false (accepted: {', '.join(_TRUE + _FALSE)}), got {value!r}"
+        )
+    if kind is int:
+        number: int | None = None
+        if isinstance(value, int) and not isinstance(value, bool):
+            number = value
+        elif isinstance(value, str) and value.strip().lstrip("-").isdigit():
+            number = int(value.strip())
+        low = setting.minimum
+        if number is None or (low is not None and number < low):
+            accepted = f"an integer >= {low}" if low is not None else "an integer"
+            raise ConfigError(f"{where} must be {accepted}, got {value!r}")
+        return number
     if isinstance(value, kind):
         return value
-    try:
-        if kind is bool:
-            return str(value).strip().lower() in {"1", "true", "yes", "on"}
-        return kind(value)
-    except (TypeError, ValueError):
-        raise ConfigError(
-            f"setting {setting.name} ({setting.env}) must be a {kind.__name__}, got {value!r}"
-        ) from None
+    raise ConfigError(f"{where} must be a {kind.__name__}, got {value!r}")

@@ -5,7 +5,7 @@ import pytest
 
 from hubbub.connectors.importers import csvfile
 from hubbub.connectors.importers.detect import get_format
-from hubbub.errors import ImportFailed
+from hubbub.errors import ConfigError, ImportFailed
 
 from .conftest import DATA, run_format
 
@@ -67,7 +67,8 @@ def test_bad_options_and_missing_column():
     with pytest.raises(ImportFailed, match="unknown CSV option"):
         get_format("csv", body="text")
     fmt = get_format("csv", text="nope", platform="x")
-    with pytest.raises(ImportFailed, match="column 'nope' \\(for text\\) is not in the CSV header"):
+    # a mapping naming a column the header lacks is an options error (exit 2), not a reject
+    with pytest.raises(ConfigError, match="column 'nope' \\(for text\\) is not in the CSV header"):
         list(fmt.units((DATA / "posts.csv").open("rb")))
     with pytest.raises(ImportFailed, match="takes no options"):
         get_format("reddit", text="body")

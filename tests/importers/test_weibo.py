@@ -57,6 +57,8 @@ def test_mweibo_cards_html_long_text_and_skips():
     assert post.url == "https://weibo.com/6600000001/NzAbCdEf1"
     assert post.country is None  # region_name "发布于 北京" is not a country
     assert post.media == [Media("image", "https://wx1.example.cn/large/p1.jpg")]
+    # longTextContent has no link targets: they are kept from the HTML `text`
+    assert post.urls == ["http://t.cn/A6zzzz"]
 
     grouped = posts["4987000000000002"]  # nested in a card_group
     assert grouped.text == "普通的一天"

@@ -17,8 +17,9 @@ from hubbub.cli.common import (
     progress_bar,
     store_for,
 )
+from hubbub.connectors.importers.detect import get_format
 from hubbub.connectors.importers.pipeline import Importer
-from hubbub.errors import ConfigError
+from hubbub.errors import ConfigError, ImportFailed
 
 
 def register(app: typer.Typer) -> None:
@@ -42,7 +43,8 @@ def import_files(
             "--option",
             "-o",
             help="Format option KEY=VALUE, e.g. for csv: "
-            "-o text=body -o platform=news. Repeatable.",
+            "-o text=body -o platform=news. Repeatable, or comma-separated: "
+            "-o 'text=body,platform=news'.",
         ),
     ] = None,
     as_json: Annotated[
@@ -51,10 +53,17 @@ def import_files(
     enrich: EnrichOption = True,
     home: HomeOption = None,
 ) -> None:
-    """Import files; re-importing is safe: posts already stored count as duplicates."""
+    """Import files; re-importing is safe: posts already stored count as duplicates.
+
+    With several files, a file that is missing or whose format cannot be told is one reject
+    (line 0) and the others are still imported; the run exits 0 with the summary. A single
+    such file is a one-line error (exit 2).
+    """
     options = _parse_options(option or [])
     if options and not format:
         raise ConfigError("--option needs --format: say which format the options are for")
+    if format:
+        get_format(format, **options)  # an unknown format or option fails before any work
     path = home_path(home)
     with store_for(path) as store:
         progress = progress_bar("importing", "units", quiet=as_json)
@@ -71,7 +80,12 @@ def import_files(
             for file in files:
                 task = progress.add_task(file.name, total=None)
                 importer.on_progress = lambda n, task=task: progress.advance(task, n)
-                importer.import_file(file, format, **options)
+                try:
+                    importer.import_file(file, format, **options)
+                except ImportFailed as exc:
+                    if len(files) == 1:
+                        raise
+                    importer.reject_file(str(file), str(exc))
         summary = importer.summary
     if as_json:
         out.print(orjson.dumps(summary.to_dict()).decode(), highlight=False)
@@ -93,10 +107,23 @@ def import_files(
 
 
 def _parse_options(pairs: list[str]) -> dict[str, str]:
-    options = {}
+    """`-o k=v` pairs, each of which may hold several comma-separated pairs (`k=v,k2=v2`).
+
+    A comma followed by text without `=` belongs to the previous value, so a value may hold
+    commas (`-o delimiter=,` or `-o platform=a,b` are kept whole when unambiguous).
+    """
+    options: dict[str, str] = {}
     for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key:
-            raise ConfigError(f"--option {pair!r} must be KEY=VALUE")
-        options[key.strip()] = value
+        parts = pair.split(",")
+        merged: list[str] = []
+        for part in parts:
+            if merged and "=" not in part:
+                merged[-1] += "," + part
+            else:
+                merged.append(part)
+        for item in merged:
+            key, sep, value = item.partition("=")
+            if not sep or not key.strip():
+                raise ConfigError(f"--option {pair!r} must be KEY=VALUE (or KEY=VALUE,KEY=VALUE)")
+            options[key.strip()] = value
     return options

@@ -22,11 +22,7 @@ def init(home: HomeOption = None) -> None:
         for setting in settings.SETTINGS:
             if setting.name == "home":
                 continue
-            value = (
-                str(setting.default).lower()
-                if isinstance(setting.default, bool)
-                else setting.default
-            )
+            value = settings.toml_value(setting.default)
             lines.append(f"# {setting.help}\n# {setting.name} = {value}")
         config.write_text("\n".join(lines) + "\n", "utf-8")
     with store_for(path) as store:

@@ -104,11 +104,24 @@ def domain_of(url: str) -> str | None:
     return (host[4:] if host.startswith("www.") else host) or None
 
 
+_U64_MAX = 2**64 - 1
+
+
 def _nonneg(value: int | None) -> int | None:
-    # Platforms occasionally send -1 for "hidden"; that is unknown, not a count.
+    # Platforms occasionally send -1 for "hidden", and Reddit scores go negative; the count
+    # columns are UInt64, so a negative count is stored as unknown (docs/ndjson-format.md).
     if value is None or value < 0:
         return None
     return int(value)
+
+
+def _engagement(*parts: int | None) -> int | None:
+    """Sum of the known (non-negative) parts, None when none is known or it overflows."""
+    known = [p for p in parts if p is not None]
+    if not known:
+        return None
+    total = sum(known)
+    return total if total <= _U64_MAX else None
 
 
 def post_row(post: Post, collected_at: datetime) -> dict[str, object]:
@@ -176,6 +189,8 @@ def _row(post: Post, now: datetime) -> tuple[object, ...]:
     urls = post.urls if post.urls is not None else extract_urls(text)
     author, metrics, media = post.author, post.metrics, post.media
     domains = [d for d in dict.fromkeys(domain_of(u) for u in urls) if d] if urls else []
+    likes, reposts = _nonneg(metrics.likes), _nonneg(metrics.reposts)
+    replies, quotes = _nonneg(metrics.replies), _nonneg(metrics.quotes)
     return (
         post.platform,
         post.platform_id,
@@ -194,12 +209,12 @@ def _row(post: Post, now: datetime) -> tuple[object, ...]:
         post.title,
         text,
         post.lang,
-        _nonneg(metrics.likes),
-        _nonneg(metrics.reposts),
-        _nonneg(metrics.replies),
-        _nonneg(metrics.quotes),
+        likes,
+        reposts,
+        replies,
+        quotes,
         _nonneg(metrics.views),
-        _nonneg(metrics.engagement()),
+        _engagement(likes, reposts, replies, quotes),
         post.parent_id,
         post.root_id,
         post.repost_of,

@@ -23,8 +23,8 @@ from typing import Any, BinaryIO
 
 from hubbub.connectors.importers.base import ImportFormat, Unit
 from hubbub.connectors.importers.values import to_int
-from hubbub.errors import ImportFailed, InvalidPost
-from hubbub.models import Author, Metrics, Post, parse_time
+from hubbub.errors import ConfigError, ImportFailed, InvalidPost
+from hubbub.models import Author, Media, Metrics, Post, parse_time
 
 NAME = "csv"
 _BOM = b"\xef\xbb\xbf"
@@ -40,6 +40,11 @@ _INT_FIELDS = {f"metrics.{f.name}" for f in fields(Metrics)} | {
     "author.following",
 }
 _SETTINGS = ("delimiter", "encoding")
+# Columns of `hubbub export --format csv` (hubbub.store.rows.EXPORT_COLUMNS) that are not named
+# after a Post field; a header with all of _EXPORT_MARKERS is read as Hubbub's own export.
+_EXPORT_ALIASES = {f"metrics.{f.name}": f.name for f in fields(Metrics)}
+_EXPORT_MARKERS = ("platform", "platform_id", "created_at", "engagement", "media_types")
+_UNSTRIPPED = ("text", "title")  # leading/trailing whitespace there is the post's own
 
 
 def sniff(sample: bytes, name: str) -> bool:
@@ -84,7 +89,7 @@ def _check_header(header: bytes, mapping: dict[str, str]) -> None:
     columns = next(csv.reader([text], delimiter=delimiter))
     for target, column in mapping.items():
         if column not in columns and target != "platform":
-            raise ImportFailed(
+            raise ConfigError(
                 f"column {column!r} (for {target}) is not in the CSV header: {', '.join(columns)}"
             )
 
@@ -110,22 +115,33 @@ def parse(unit: bytes, delimiter: str | None = None, encoding: str = "utf-8") ->
 
 
 def map_row(row: dict[str, Any], mapping: dict[str, str] | None = None) -> Post:
-    """Build a Post from a `{column: value}` row through `mapping` (field → column)."""
+    """Build a Post from a `{column: value}` row through `mapping` (field → column).
+
+    A row of Hubbub's own CSV export (`hubbub export --format csv`) is read back losslessly:
+    `likes`…`views` are the metrics, list columns are space-joined (an empty cell is `[]`),
+    `media_types`/`media_urls` are the media; derived and enrichment columns are ignored
+    (they are recomputed on import).
+    """
     values: dict[str, Any] = {}
     mapping = mapping or {}
+    export = all(c in row for c in _EXPORT_MARKERS)
     for target in FIELDS:
         column = mapping.get(target)
         if column is None:
-            column = next((c for c in (target, target.replace(".", "_")) if c in row), None)
+            names = (target, target.replace(".", "_"), _EXPORT_ALIASES.get(target, target))
+            column = next((c for c in names if c in row), None)
         if column is None:
             continue
         if column not in row:
             if target == "platform":
                 values["platform"] = column  # a constant: no column has that name
             continue
-        value = row[column].strip() if isinstance(row[column], str) else row[column]
+        raw = row[column]
+        value = raw.strip() if isinstance(raw, str) else raw
         if value not in (None, ""):
-            values[target] = _convert(target, value)
+            values[target] = raw if target in _UNSTRIPPED else _convert(target, value, export)
+        elif export and target in _LISTS:
+            values[target] = []  # the export writes a stored empty list as an empty cell
     missing = [f for f in ("platform", "platform_id", "created_at") if f not in values]
     if missing:
         raise InvalidPost(
@@ -141,11 +157,20 @@ def map_row(row: dict[str, Any], mapping: dict[str, str] | None = None) -> Post:
         **values,
         author=Author(**nested["author"]),
         metrics=Metrics(**nested["metrics"]),
+        media=_export_media(row) if export else [],
         source=source,
     )
 
 
-def _convert(target: str, value: str) -> Any:
+def _export_media(row: dict[str, Any]) -> list[Media]:
+    types = (row.get("media_types") or "").split()
+    urls = (row.get("media_urls") or "").split(" ")
+    if len(urls) != len(types):
+        urls = [""] * len(types)
+    return [Media(type=t, url=u or None) for t, u in zip(types, urls, strict=True)]
+
+
+def _convert(target: str, value: str, export: bool = False) -> Any:
     if target in ("created_at", "collected_at"):
         return parse_time(int(value) if value.isdigit() else value)
     if target in _INT_FIELDS:
@@ -158,7 +183,7 @@ def _convert(target: str, value: str) -> Any:
         except ValueError:
             raise InvalidPost(f"rating {value!r} is not a number") from None
     if target in _LISTS:
-        separator = "," if "," in value else " "
+        separator = "," if "," in value and not export else " "
         return [v.strip().lstrip("#@") for v in value.split(separator) if v.strip()]
     return value
 

@@ -48,7 +48,11 @@ def open_stream(path: str | Path) -> BinaryIO:
 
 
 def detect_format(path: str | Path) -> ImportFormat:
-    """The first registered format whose `sniff` accepts the file's first unit."""
+    """The first registered format whose `sniff` accepts the file's first unit.
+
+    Sniffers see at most SNIFF_BYTES of the file, so a huge first line is still detected
+    (the hubbub format by its leading keys).
+    """
     path = Path(path)
     with open_stream(path) as stream:
         sample = read_sample(stream)
@@ -57,7 +61,22 @@ def detect_format(path: str | Path) -> ImportFormat:
         if fmt.sniff(sample, name):
             return fmt
     names = ", ".join(formats())
-    raise ImportFailed(f"cannot tell the format of {path}; pass --format one of: {names}")
+    hint = ""
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        hint = " (it looks UTF-16: re-encode it as UTF-8)"
+    else:
+        try:
+            sample.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            if exc.start < len(sample) - 4:  # not just a character cut by the sample's end
+                hint = " (it is not valid UTF-8: re-encode it as UTF-8)"
+    raise ImportFailed(f"cannot tell the format of {path}{hint}; pass --format one of: {names}")
+
+
+def is_empty(path: str | Path) -> bool:
+    """True when the (decompressed) file holds nothing but whitespace in its first SNIFF_BYTES."""
+    with open_stream(path) as stream:
+        return not read_sample(stream)
 
 
 def logical_name(path: str | Path) -> str:

@@ -5,6 +5,7 @@ The raw item is the line's object itself; mapping is `Post.from_dict`, which val
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from hubbub.connectors.importers.base import ImportFormat
@@ -16,8 +17,15 @@ NAME = "hubbub"
 _REQUIRED = ("platform", "platform_id", "created_at")
 
 
+# How `hubbub export` (Post.to_dict) starts every line; used when the first line is too long to
+# parse whole within the sniff sample, or is not valid UTF-8 further on.
+_LEADING_KEYS = re.compile(rb'^\{\s*"platform"\s*:\s*"[^"]*"\s*,\s*"platform_id"\s*:\s*["0-9]')
+
+
 def sniff(sample: bytes, name: str) -> bool:
     data = sample_json(sample)
+    if data is None:
+        return bool(_LEADING_KEYS.match(sample)) and b'"created_at"' in sample[:4096]
     return isinstance(data, dict) and all(k in data for k in _REQUIRED) and "data" not in data
 
 

@@ -30,15 +30,20 @@ import orjson
 import pyarrow as pa
 
 from hubbub.connectors.importers.base import ImportFormat, Unit
+from hubbub.connectors.importers.units import TooLong
 from hubbub.enrich.pipeline import Pipeline
 from hubbub.enrich.registry import build, save_state
-from hubbub.errors import HubbubError, ImportFailed, InvalidPost
+from hubbub.errors import ConfigError, HubbubError, ImportFailed, InvalidPost
 from hubbub.store.archive import RawArchive
 from hubbub.store.embedded import EmbeddedStore
 from hubbub.store.rows import posts_table
 
 # Errors a malformed unit or item may raise inside parse/map; anything else is a bug.
 ITEM_ERRORS = (HubbubError, ValueError, KeyError, TypeError, IndexError, AttributeError)
+# Errors building the Arrow columns of a batch may raise on a value validate() let through.
+TABLE_ERRORS = (pa.ArrowException, ValueError, TypeError, OverflowError)
+# Errors reading a file's stream (truncated or corrupt compressed data, I/O): they end the file.
+STREAM_ERRORS = (HubbubError, OSError, EOFError, ValueError)
 PARALLEL_MIN_BYTES = 4 << 20  # below this, starting worker processes costs more than it saves
 
 
@@ -128,10 +133,14 @@ def _process_batch(
     enrichers: tuple[str, ...],
 ) -> BatchResult:
     posts = []
+    post_lines: list[int] = []
     raw_lines: list[bytes] = []
     rejects: list[tuple[int, str]] = []
     skipped = 0
     for line_no, data in units:
+        if isinstance(data, TooLong):
+            rejects.append((line_no, data.reason()))
+            continue
         try:
             items = parse(data)
         except ITEM_ERRORS as exc:
@@ -149,8 +158,14 @@ def _process_batch(
                 rejects.append((line_no, _reason(exc)))
                 continue
             posts.append(post)
+            post_lines.append(line_no)
             raw_lines.append(raw)
-    table = posts_table(posts, collected_at)
+    try:
+        table = posts_table(posts, collected_at)
+    except TABLE_ERRORS:
+        # One value the store cannot hold must not lose the batch: build post by post and
+        # reject only the posts that fail, with their line numbers.
+        table, raw_lines = _table_post_by_post(posts, post_lines, raw_lines, collected_at, rejects)
     enrich_errors: list[str] = []
     if enrichers:
         table = worker_pipeline(enrichers).enrich_table(table, enrich_errors)
@@ -163,14 +178,36 @@ def _process_batch(
     )
 
 
+def _table_post_by_post(
+    posts: list[Any],
+    lines: list[int],
+    raw_lines: list[bytes],
+    collected_at: datetime,
+    rejects: list[tuple[int, str]],
+) -> tuple[pa.Table, list[bytes]]:
+    tables, kept_raw = [], []
+    for post, line_no, raw in zip(posts, lines, raw_lines, strict=True):
+        try:
+            tables.append(posts_table([post], collected_at))
+        except TABLE_ERRORS as exc:
+            rejects.append((line_no, f"a value cannot be stored: {_reason(exc)}"))
+            continue
+        kept_raw.append(raw)
+    rejects.sort(key=lambda r: r[0])
+    table = pa.concat_tables(tables) if tables else posts_table([], collected_at)
+    return table, kept_raw
+
+
 def _reason(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     if isinstance(exc, HubbubError):
         return text or type(exc).__name__
+    if isinstance(exc, UnicodeDecodeError) or (
+        isinstance(exc, orjson.JSONDecodeError) and "UTF-8" in text
+    ):
+        return "not valid UTF-8: re-encode the file as UTF-8"
     if isinstance(exc, orjson.JSONDecodeError):
         return f"not valid JSON: {text}"
-    if isinstance(exc, UnicodeDecodeError):
-        return "not valid UTF-8: re-encode the file as UTF-8"
     if isinstance(exc, KeyError):
         return f"missing field {text}"
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
@@ -268,10 +305,11 @@ class Importer:
         collected_at = datetime.now(UTC)
         parallel = self.workers > 1 and size >= PARALLEL_MIN_BYTES
         pending: deque[Future[BatchResult] | BatchResult] = deque()
-        last_line = 0
+        stream = _GuardedUnits(units)
         try:
-            for batch in _batches(units, self.batch_units):
-                last_line = batch[-1][0]
+            # A stream error (truncated or corrupt file) ends the units: the partial batch read
+            # before it is still processed below, then the damage is reported.
+            for batch in _batches(iter(stream), self.batch_units):
                 if parallel:
                     pending.append(
                         self._executor().submit(
@@ -286,12 +324,22 @@ class Importer:
                         label,
                         process_batch(fmt.parse, fmt.map, batch, collected_at, self.enrichers),
                     )
-        except (HubbubError, OSError, EOFError, ValueError) as exc:
-            # A truncated or corrupt file: what was read before the damage is still imported.
-            self._reject(Reject(label, last_line + 1, f"file unreadable from here: {_reason(exc)}"))
         finally:
             while pending:
                 self._absorb(fmt, label, pending.popleft())
+        if stream.error is not None:
+            self._reject(
+                Reject(
+                    label,
+                    stream.last_line + 1,
+                    f"file unreadable from here: {_reason(stream.error)}",
+                )
+            )
+
+    def reject_file(self, label: str, reason: str) -> None:
+        """A whole file that cannot be imported (unknown format, missing): one reject, line 0."""
+        self.summary.files += 1
+        self._reject(Reject(label, 0, reason))
 
     def _note_enrich_errors(self, errors: list[str]) -> None:
         # Enrichment failures never reject a post (it is stored, those fields stay empty);
@@ -343,16 +391,56 @@ class Importer:
         self.import_units(fmt, iter(units), label, 0)  # size 0: small, no worker processes
 
     def import_file(self, path: Path, format_name: str | None = None, **options: Any) -> None:
-        """Import one file, detecting its format unless `format_name` is given."""
-        from hubbub.connectors.importers.detect import detect_format, get_format, open_stream
+        """Import one file, detecting its format unless `format_name` is given.
+
+        Raises ImportFailed when the file is missing or its format cannot be told (the CLI
+        turns that into a reject when several files are imported). An empty file imports
+        nothing and is no error.
+        """
+        from hubbub.connectors.importers.detect import (
+            detect_format,
+            get_format,
+            is_empty,
+            open_stream,
+        )
 
         path = Path(path)
         if not path.is_file():
             raise ImportFailed(f"{path} does not exist or is not a file")
-        fmt = get_format(format_name, **options) if format_name else detect_format(path)
+        if format_name:
+            fmt = get_format(format_name, **options)
+        elif is_empty(path):
+            self.summary.files += 1
+            return
+        else:
+            fmt = detect_format(path)
         size = path.stat().st_size
         with open_stream(path) as stream:
             self.import_units(fmt, fmt.units(stream), str(path), size)
+
+
+class _GuardedUnits:
+    """Units of a stream that end, instead of raising, at a read error (kept in `error`).
+
+    `last_line` is the line of the last unit delivered: the damage is on the line after it.
+    A ConfigError (e.g. a CSV mapping naming a column the header lacks) is not damage and
+    propagates.
+    """
+
+    def __init__(self, units: Iterator[Unit]) -> None:
+        self._units = units
+        self.error: BaseException | None = None
+        self.last_line = 0
+
+    def __iter__(self) -> Iterator[Unit]:
+        try:
+            for unit in self._units:
+                self.last_line = unit[0]
+                yield unit
+        except ConfigError:
+            raise
+        except STREAM_ERRORS as exc:
+            self.error = exc
 
 
 def _never_sniffed(head: bytes, name: str) -> bool:

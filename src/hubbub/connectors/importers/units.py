@@ -17,7 +17,41 @@ from hubbub.connectors.importers.base import Unit
 from hubbub.errors import ImportFailed, InvalidPost
 
 MAX_DOCUMENT_BYTES = 256 * 1024 * 1024
+# A line (one post, or one API response per line) longer than this is rejected unparsed: parsing
+# and deriving the text of a huge post would take many times its size in memory.
+MAX_LINE_BYTES = 16 * 1024 * 1024
 _BOM = b"\xef\xbb\xbf"
+
+
+class TooLong(bytes):
+    """Stands in for a line over MAX_LINE_BYTES; its bytes are the line's length in ASCII."""
+
+    def reason(self) -> str:
+        return (
+            f"line is {int(self):,} bytes, over the limit of {MAX_LINE_BYTES // (1024 * 1024)} MB "
+            "per line; not imported"
+        )
+
+
+def _bounded_lines(stream: BinaryIO, start: int = 1) -> Iterator[tuple[int, bytes]]:
+    """(line number, raw line) like enumerate(stream), reading at most MAX_LINE_BYTES of a line.
+
+    The rest of an over-long line is read and dropped in 1 MB pieces, so memory stays bounded.
+    """
+    lineno = start - 1
+    while True:
+        raw = stream.readline(MAX_LINE_BYTES + 1)
+        if not raw:
+            return
+        lineno += 1
+        if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+            size = len(raw)
+            while raw and not raw.endswith(b"\n"):
+                raw = stream.readline(1 << 20)
+                size += len(raw)
+            yield lineno, TooLong(str(size).encode())
+            continue
+        yield lineno, raw
 
 
 def loads(unit: bytes) -> Any:
@@ -25,12 +59,17 @@ def loads(unit: bytes) -> Any:
     try:
         return orjson.loads(unit)
     except orjson.JSONDecodeError as exc:
+        if "UTF-8" in str(exc):
+            raise InvalidPost("not valid UTF-8: re-encode the file as UTF-8") from None
         raise InvalidPost(f"not valid JSON ({exc})") from None
 
 
 def line_units(stream: BinaryIO) -> Iterator[Unit]:
     """Non-blank lines with their 1-based line numbers, without line ends or a UTF-8 BOM."""
-    for lineno, raw in enumerate(stream, 1):
+    for lineno, raw in _bounded_lines(stream):
+        if isinstance(raw, TooLong):
+            yield lineno, raw
+            continue
         line = raw.strip()
         if lineno == 1:
             line = line.removeprefix(_BOM).strip()
@@ -52,8 +91,10 @@ def json_units(stream: BinaryIO, max_bytes: int = MAX_DOCUMENT_BYTES) -> Iterato
     """
     head: list[tuple[int, bytes]] = []
     nonblank = 0
-    for lineno, raw in enumerate(stream, 1):
+    for lineno, raw in _bounded_lines(stream):
         head.append((lineno, raw))
+        if isinstance(raw, TooLong):
+            return (yield from _lines_after(head, stream))
         line = _clean(raw, lineno)
         if not line:
             continue
@@ -69,11 +110,11 @@ def json_units(stream: BinaryIO, max_bytes: int = MAX_DOCUMENT_BYTES) -> Iterato
 
 def _lines_after(head: list[tuple[int, bytes]], stream: BinaryIO) -> Iterator[Unit]:
     for lineno, raw in head:
-        line = _clean(raw, lineno)
+        line = raw if isinstance(raw, TooLong) else _clean(raw, lineno)
         if line:
             yield lineno, line
-    for lineno, raw in enumerate(stream, len(head) + 1):
-        line = raw.strip()
+    for lineno, raw in _bounded_lines(stream, len(head) + 1):
+        line = raw if isinstance(raw, TooLong) else raw.strip()
         if line:
             yield lineno, line
 

@@ -145,6 +145,10 @@ def map_status(status: dict[str, Any]) -> Post | None:
     status_id = _id(status)
     user = status.get("user") if isinstance(status.get("user"), dict) else None
     text, link_urls = strip_html(_full_text(status))
+    if _has_long_text(status):
+        # longTextContent is plain text without the link targets; the HTML `text` has them.
+        _, short_urls = strip_html(str(status.get("text") or ""))
+        link_urls = _merge(link_urls, short_urls)
     retweeted = status.get("retweeted_status")
     uid = to_str((user or {}).get("idstr") or (user or {}).get("id"))
     key = to_str(status.get("bid") or status.get("mblogid")) or status_id
@@ -216,6 +220,11 @@ def _created_at(obj: dict[str, Any]) -> Any:
         if isinstance(obj.get(key), int | float):
             return parse_weibo_time(obj[key])
     return parse_weibo_time(obj.get("created_at"))
+
+
+def _has_long_text(status: dict[str, Any]) -> bool:
+    long_text = dig(status, "longText", "longTextContent")
+    return isinstance(long_text, str) and bool(long_text)
 
 
 def _full_text(status: dict[str, Any]) -> str:
