@@ -26,6 +26,11 @@ CJK = [
     "克",
     "东京",
     "ラーメン",
+    "乾",
+    "乾隆",
+    "瞭解",
+    "藉口",
+    "發布會",
 ]
 EXTRAS = ["#nike", "#Nike", "#话题#", "@bob", "🍕", "https://www.reddit.com/r/x", ",", ".", "!"]
 SEPARATORS = [" ", " ", " ", "", ", ", "\n"]
@@ -54,10 +59,16 @@ def posts(draw: st.DrawFn, pid: str) -> Post:
         url=draw(
             st.sampled_from([None, "https://www.reddit.com/r/apple/1", "https://weibo.com/1"])
         ),
-        rating=draw(st.one_of(st.none(), st.integers(0, 10).map(lambda n: n / 2))),
+        rating=draw(
+            st.one_of(
+                st.none(), st.integers(0, 10).map(lambda n: n / 2), st.sampled_from([4.1, 0.3, 9.9])
+            )
+        ),
         author=Author(
             handle=draw(st.sampled_from([None, "bob", "Alice"])),
-            followers=draw(st.one_of(st.none(), st.integers(0, 10_000))),
+            followers=draw(
+                st.one_of(st.none(), st.integers(0, 10_000), st.sampled_from([2**62, 2**63 - 1]))
+            ),
             verified=draw(st.sampled_from([None, True, False])),
         ),
         metrics=Metrics(likes=draw(st.one_of(st.none(), st.integers(0, 100)))),
@@ -74,7 +85,9 @@ OTHER_LEAVES = [
     "#nike", "#ni*", "#话题#", "@bob", "🍕", "lang:en", "lang:zh", "followers:[100 TO *]",
     "rating:[1 TO 3]", "site:reddit.com", "authorVerified:true", "author:alice",
     "engagement:[10 TO 50]", "title:apple", "title:华为", 'title:"apple juice"',
-    "platform:weibo", "country:gb",
+    "platform:weibo", "country:gb", "rating:4.1", "rating:[4.1 TO 4.1]", "rating:[0.3 TO 9.9]",
+    "followers:[18446744073709551615 TO *]", "followers:[9223372036854775807 TO *]",
+    "followers:[0 TO 18446744073709551615]", "author:a\\", "url:a\\tb", "url:\\",
 ]  # fmt: skip
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from hubbub.query import lint
 
 
@@ -33,3 +35,15 @@ def test_lint_advice() -> None:
 def test_unbalanced_quote_and_positions() -> None:
     report = lint('apple AND "juice')
     assert report.errors[0].position == 10
+
+
+@pytest.mark.parametrize(
+    "query", ["apple AND (apple OR pie)", "(pie OR apple) AND apple", '"a b" AND ("a b" OR c)']
+)
+def test_an_or_group_holding_a_required_term_is_redundant(query: str) -> None:
+    report = lint(query)
+    assert any("OR group is redundant" in w.message for w in report.warnings)
+
+
+def test_an_or_group_without_a_required_term_is_fine() -> None:
+    assert "redundant-term" not in codes("apple AND (banana OR pie)")

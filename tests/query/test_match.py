@@ -134,3 +134,24 @@ def test_links_and_subdomains() -> None:
     assert Matcher("links:bbc.co.uk")(post)
     assert Matcher("links:bit.ly")(post)
     assert not Matcher("links:co.uk.evil")(post)
+
+
+@pytest.mark.parametrize(
+    ("query", "text"),
+    [
+        ("乾", "乾隆皇帝"),
+        ("瞭", "我瞭解了"),
+        ("藉", "只是藉口"),
+        ("華為", "华为发布会"),
+        ('"華為 發布會"', "今天华为发布会"),
+        ("乾隆 AND 皇帝", "乾隆皇帝"),
+    ],
+)
+def test_traditional_terms_match_inside_any_text(query: str, text: str) -> None:
+    assert Matcher(query)(row(text))
+
+
+@pytest.mark.parametrize("query", ["鞋", "鞋子", "耐克鞋子"])
+def test_cjk_terms_of_any_length_ignore_link_text(query: str) -> None:
+    assert not Matcher(query)(row("link https://x.com/耐克鞋子 only"))
+    assert Matcher(query)(row("买了耐克鞋子 https://x.com/a"))

@@ -188,3 +188,27 @@ def test_any_input_parses_or_raises_query_error(text: str) -> None:
         except QueryError as exc:
             assert 0 <= exc.position <= len(query)
             assert exc.render(query)
+
+
+@pytest.mark.parametrize(
+    ("query", "hint"),
+    [
+        (
+            "apple AND banana OR juice",
+            "(apple AND banana) OR juice, or apple AND (banana OR juice)",
+        ),
+        (
+            "apple OR banana AND juice",
+            "(apple OR banana) AND juice, or apple OR (banana AND juice)",
+        ),
+        ("a OR b OR c AND d", "(a OR b OR c) AND d, or a OR b OR (c AND d)"),
+    ],
+)
+def test_the_mixing_hint_brackets_the_query_as_written(query: str, hint: str) -> None:
+    assert hint in error_of(query).hint
+
+
+@pytest.mark.parametrize("query", ["耐*", "耐克*", "华为?", "x耐*"])
+def test_a_cjk_wildcard_is_refused_for_being_cjk(query: str) -> None:
+    exc = error_of(query)
+    assert "Latin-script" in exc.message and "耐克 finds 耐克鞋" in exc.hint

@@ -93,6 +93,45 @@ def test_user_values_only_as_bound_parameters(store):
     assert tokens == [{"n": 2}]
 
 
+AWKWARD_STRINGS = [
+    "a\\",  # a trailing backslash: a parse error when sent unescaped
+    "\\",
+    "a\\tb",  # backslash-t, not a tab
+    "a\tb",  # a real tab
+    "a\nb",
+    "a\\nb",
+    "a\rb",
+    "x\\0y",
+    "nul\0byte",
+    "\\N",  # TSV's NULL marker
+    "\\x41",
+    "a\\\\b",
+    "q'q",
+    "\\'",
+    '"double"',
+    "{x:String}",
+    "{p:Array(String)}",
+    "華為 café ß",
+    "",
+]
+
+
+@pytest.mark.parametrize("value", AWKWARD_STRINGS)
+def test_string_parameters_round_trip_exactly(store, value):
+    scalar = store.rows("SELECT {p:String} AS v, length({p:String}) AS n", {"p": value})
+    assert scalar == [{"v": value, "n": len(value.encode())}]
+    array = store.rows("SELECT {p:Array(String)} AS v", {"p": [value, "x", value]})
+    assert array == [{"v": [value, "x", value]}]
+
+
+def test_backslashes_in_parameters_compare_literally(store):
+    store.write(make_posts(1))
+    n = f"SELECT count() AS n FROM {POSTS} WHERE position(text, {{p:String}}) > 0"
+    assert store.rows(n, {"p": "aurora\\"}) == [{"n": 0}]
+    assert store.rows(n, {"p": "\\t"}) == [{"n": 0}]
+    assert store.rows(n, {"p": "Aurora"}) == [{"n": 1}]
+
+
 def test_second_owner_gets_a_one_line_explanation(store):
     with pytest.raises(StoreLocked, match="in use by") as info:
         EmbeddedStore(store.home)

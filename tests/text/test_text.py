@@ -50,7 +50,9 @@ def test_hashtags_twitter_and_weibo_styles(text, tags):
 
 
 def test_mentions_weibo_chain_mastodon_and_not_emails():
-    text = "转发 //@小米手机: 好 @雷军 cc @bob@mastodon.social, mail me at a@b.com @alice. 谢谢@老王"
+    text = (
+        "转发 //@小米手机: 好 @雷军 cc @bob@mastodon.social, mail me at a@b.com @alice. 谢谢@老王"
+    )
     assert extract_mentions(text) == ["小米手机", "雷军", "bob@mastodon.social", "alice", "老王"]
 
 
@@ -64,3 +66,28 @@ def test_urls_strip_trailing_punctuation_including_chinese():
 def test_emoji_including_modifiers():
     assert extract_emojis("nice 👍🏽 😀 ok") == ["👍🏽", "😀"]
     assert extract_emojis("plain ascii :)") == []
+
+
+@pytest.mark.parametrize(
+    ("term", "text"),
+    [
+        ("乾", "乾隆皇帝"),
+        ("乾隆", "乾隆皇帝下江南"),
+        ("瞭", "我瞭解了"),
+        ("瞭解", "我瞭解了"),
+        ("藉", "這只是藉口"),
+        ("藉口", "這只是藉口"),
+        ("華為", "华为发布会"),
+        ("华为", "華為發布會"),
+        ("華為發布會", "今天的华为发布会很好"),
+        ("頭髮", "我的头发"),
+    ],
+)
+def test_chinese_folds_the_same_alone_and_inside_a_text(term, text):
+    # Traditional → simplified is per character, so a term folds as it does in any text.
+    assert norm(term) in norm(text)
+    assert "".join(norm(c) for c in text) == norm(text)
+
+
+def test_traditional_text_folds_to_simplified():
+    assert norm("華為發布會，頭髮乾燥") == "华为发布会,头发干燥"

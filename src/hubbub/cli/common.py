@@ -72,12 +72,40 @@ def store_for(home: Path | None) -> EmbeddedStore:
     return open_store(path)
 
 
+# The store keeps times as DateTime64(3, 'UTC'), which holds 1900-01-01 through 2299-12-31.
+EARLIEST_DAY = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST_DAY = datetime(2300, 1, 1, tzinfo=UTC)  # exclusive
+
+
 def parse_day(value: str | None, option: str) -> datetime | None:
-    """`2026-10-01` or a full ISO-8601 time, as an aware UTC datetime."""
+    """`2026-10-01` or a full ISO-8601 time, as an aware UTC datetime within the store's range."""
     if value is None:
         return None
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         raise ConfigError(f"{option} {value!r} is not a date: use YYYY-MM-DD or ISO-8601") from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    try:
+        inside = EARLIEST_DAY <= parsed < LATEST_DAY
+    except OverflowError:  # pragma: no cover - offsets at the edges of datetime's range
+        inside = False
+    if not inside:
+        raise ConfigError(
+            f"{option} {value!r} is outside the dates the store holds (1900-01-01 to 2299-12-31)"
+        )
+    return parsed
+
+
+def check_window(
+    since: datetime | None,
+    until: datetime | None,
+    since_option: str = "--since",
+    until_option: str = "--until",
+) -> None:
+    """Refuse an empty time window: `since` must come before `until` (`until` is exclusive)."""
+    if since is not None and until is not None and since >= until:
+        raise ConfigError(
+            f"{since_option} {since.isoformat()} is not before {until_option} "
+            f"{until.isoformat()}: the window is empty ({until_option} is exclusive)"
+        )

@@ -13,7 +13,15 @@ from rich.table import Table
 
 from hubbub.api.service import post_stats, search_rows
 from hubbub.cli.api_client import server_client
-from hubbub.cli.common import HomeOption, console, out, parse_day, progress_bar, store_for
+from hubbub.cli.common import (
+    HomeOption,
+    check_window,
+    console,
+    out,
+    parse_day,
+    progress_bar,
+    store_for,
+)
 from hubbub.cli.render import about_query, plain
 from hubbub.errors import ConfigError
 from hubbub.query import where_clause
@@ -58,8 +66,10 @@ def search(
     home: HomeOption = None,
 ) -> None:
     """The newest posts matching a query."""
+    window = parse_day(since, "--since"), parse_day(until, "--until")
+    check_window(*window)
     with about_query(query):
-        condition = where_clause(query, parse_day(since, "--since"), parse_day(until, "--until"))
+        condition = where_clause(query, *window)
     where, params = condition.where, dict(condition.params)
     remote = server_client(home)  # a running `hubbub serve` owns the store: ask it
     if remote is not None:
@@ -102,8 +112,10 @@ def stats(
     home: HomeOption = None,
 ) -> None:
     """Counts of posts (matching a query, if given) by platform, language and day."""
+    window = parse_day(since, "--since"), parse_day(until, "--until")
+    check_window(*window)
     with about_query(query):
-        condition = where_clause(query, parse_day(since, "--since"), parse_day(until, "--until"))
+        condition = where_clause(query, *window)
     where, params = condition.where, dict(condition.params)
     remote = server_client(home)  # a running `hubbub serve` owns the store: ask it
     if remote is not None:
@@ -136,8 +148,10 @@ def export(
     home: HomeOption = None,
 ) -> None:
     """Export matching posts, oldest first, with no row cap (NDJSON re-imports as-is)."""
+    window = parse_day(since, "--since"), parse_day(until, "--until")
+    check_window(*window)
     with about_query(query):
-        condition = where_clause(query, parse_day(since, "--since"), parse_day(until, "--until"))
+        condition = where_clause(query, *window)
     where, params = condition.where, dict(condition.params)
     if format is ExportFormat.parquet and output is None and sys.stdout.isatty():
         raise ConfigError("Parquet is binary: pass --output FILE.parquet or redirect stdout")

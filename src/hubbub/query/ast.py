@@ -123,8 +123,8 @@ class Range(Node):
     """A numeric field: `followers:[1000 TO *]`; None is an open bound."""
 
     name: str
-    low: float | None
-    high: float | None
+    low: int | float | None  # int for count columns (UInt64), float for rating (Float32)
+    high: int | float | None
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ front of it so ClickHouse skips granules before evaluating the array lambdas.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +31,7 @@ from hubbub.query.ast import (
     Wildcard,
     Word,
 )
+from hubbub.query.diagnostics import error
 from hubbub.query.match import HOST, SITE_PREFIX, required_words
 from hubbub.query.parser import ParsedQuery, parse
 
@@ -50,7 +52,43 @@ def compile_sql(query: str | ParsedQuery | Node) -> SqlQuery:
     root = query.root if isinstance(query, ParsedQuery) else query
     compiler = _Compiler()
     where = compiler.bool(root)
+    _check_size(where, root)
     return SqlQuery(where, compiler.params)
+
+
+# ClickHouse refuses a query whose text exceeds max_query_size (262,144 bytes) or whose syntax
+# tree has more than max_ast_elements (50,000) nodes. The WHERE fragment must leave room for the
+# SELECT around it (analytics add grouping and filters), so it is held to lower figures. The tree
+# size is estimated from the SQL's tokens: measured on every construct the compiler emits, the
+# tree has at most 1.9 nodes per token (tests/query/test_store.py checks the estimate is high).
+MAX_AST_ELEMENTS = 50_000
+MAX_WHERE_NODES = 45_000
+MAX_WHERE_BYTES = 200_000
+_SQL_TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\(?|\d+|\{[^}]*\}|->|<=|>=|!=|[-+*/<>=\[.]")
+
+
+def estimate_ast_nodes(sql: str) -> int:
+    """A safe over-estimate of the number of ClickHouse AST nodes of an SQL expression."""
+    return 2 * len(_SQL_TOKEN.findall(sql)) + 20
+
+
+def _check_size(where: str, root: Node) -> None:
+    nodes, size = estimate_ast_nodes(where), len(where.encode())
+    if nodes <= MAX_WHERE_NODES and size <= MAX_WHERE_BYTES:
+        return
+    what = (
+        f"about {nodes:,} syntax elements (the store's limit, ClickHouse max_ast_elements, "
+        f"is {MAX_AST_ELEMENTS:,})"
+        if nodes > MAX_WHERE_NODES
+        else f"{size:,} bytes of SQL (the store's limit, ClickHouse max_query_size, is 262,144)"
+    )
+    raise error(
+        "too-complex",
+        f"the query is too complex for the store: it compiles to {what}",
+        root.start,
+        max(1, root.end - root.start),
+        hint="split it into several topics; CJK phrases and NEAR/~ groups cost the most",
+    )
 
 
 class _Compiler:
@@ -80,7 +118,10 @@ class _Compiler:
             exact = f"positionUTF8(text_norm, {self.param(node.text, 'String')}) > 0"
             bigrams = sorted({node.text[i : i + 2] for i in range(len(node.text) - 1)})
             if not bigrams:
-                return exact
+                # One character: inside one of the grams, so link text is left out here too.
+                g = self.var("g")
+                char = self.param(node.text, "String")
+                return f"arrayExists({g} -> position({g}, {char}) > 0, grams)"
             indexed = f"hasAllTokens(grams, {self.param(bigrams, 'Array(String)')})"
             if len(node.text) == 2:
                 # A two-character term is one bigram: the indexed test is the whole test, and
@@ -92,6 +133,8 @@ class _Compiler:
             narrow = f"hasAllTokens(tokens, {self.param(words, 'Array(String)')})" if words else ""
             if isinstance(node, Near) and len(node.operands) > 2:
                 return _and([narrow, self.window(node)])
+            if isinstance(node, Near):
+                return _and([narrow, self.near_exists(node)])
             return _and([narrow, f"notEmpty({self.occ(node)})"])
         if isinstance(node, Hashtag):
             if node.regex is not None:
@@ -139,21 +182,10 @@ class _Compiler:
 
     # ---- where a positional node occurs: Array(Tuple(start, end)), 1-based token indexes -----
     def occ(self, node: Node) -> str:
-        if isinstance(node, Word):
+        if isinstance(node, Word | Wildcard):
             i = self.var("i")
-            found = (
-                f"arrayMap({i} -> (toInt64({i}), toInt64({i})), "
-                f"arrayFilter({i} -> tokens[{i}] = {self.param(node.text, 'String')}, "
-                "arrayEnumerate(tokens)))"
-            )
-            return self.gated(found, node.guards)
-        if isinstance(node, Wildcard):
-            i = self.var("i")
-            return (
-                f"arrayMap({i} -> (toInt64({i}), toInt64({i})), "
-                f"arrayFilter({i} -> match(tokens[{i}], {self.param(node.regex, 'String')}), "
-                "arrayEnumerate(tokens)))"
-            )
+            found = f"arrayMap({i} -> ({i}, {i}), {self.points(node)})"
+            return self.gated(found, node.guards) if isinstance(node, Word) else found
         if isinstance(node, Cjk):
             i = self.var("i")
             text = self.param(node.text, "String")
@@ -215,12 +247,49 @@ class _Compiler:
         return self.gated(found, Guards(accented, node.guards.exact))
 
     def near_condition(self, a: str, b: str, node: Near) -> str:
-        distance = self.param(node.distance, "Int64")
-        ahead = f"{a}.2 < {b}.1 AND {b}.1 - {a}.2 - 1 <= {distance}"
+        # At most n tokens between the end of one and the start of the other; overlap is near.
+        # With start <= end on both sides, greatest(starts) - least(ends) is the gap + 1 when
+        # they are apart and <= 0 when they overlap (match.near_ok, in one expression).
+        reach = self.param(node.distance + 1, "Int64")
         if node.ordered:
-            return f"({ahead})"
-        behind = f"{a}.1 - {b}.2 - 1 <= {distance}"
-        return f"if({a}.2 < {b}.1, {b}.1 - {a}.2 - 1 <= {distance}, if({b}.2 < {a}.1, {behind}, 1))"
+            return f"{b}.1 - {a}.2 BETWEEN 1 AND {reach}"
+        return f"greatest({a}.1, {b}.1) - least({a}.2, {b}.2) <= {reach}"
+
+    def near_exists(self, node: Near) -> str:
+        """Whether a two-operand NEAR occurs at all (its occurrences are not needed)."""
+        first, second = node.operands
+        pa, pb = self.points(first), self.points(second)
+        if pa is not None and pb is not None:
+            # Single-token operands (words, wildcards, ORs of them): compare bare positions.
+            i, j = self.var("i"), self.var("j")
+            reach = self.param(node.distance + 1, "Int64")
+            cond = (
+                f"{j} - {i} BETWEEN 1 AND {reach}" if node.ordered else f"abs({j} - {i}) <= {reach}"
+            )
+            guards = [self.guard(n.guards) for n in (first, second) if isinstance(n, Word)]
+            return _and([*guards, f"arrayExists({i} -> arrayExists({j} -> {cond}, {pb}), {pa})"])
+        left, right = (self.occ(c) for c in node.operands)
+        a, b = self.var("a"), self.var("b")
+        cond = self.near_condition(a, b, node)
+        return f"arrayExists({a} -> arrayExists({b} -> {cond}, {right}), {left})"
+
+    def points(self, node: Node) -> str | None:
+        """Token positions, Array(UInt32), of a node that is always one token long; else None.
+
+        A word's guards are per post, not per position: the caller ANDs them in.
+        """
+        if isinstance(node, Word | Wildcard):
+            i = self.var("i")
+            if isinstance(node, Word):
+                test = f"tokens[{i}] = {self.param(node.text, 'String')}"
+            else:
+                test = f"match(tokens[{i}], {self.param(node.regex, 'String')})"
+            return f"arrayFilter({i} -> {test}, arrayEnumerate(tokens))"
+        if isinstance(node, Or) and all(
+            isinstance(c, Wildcard) or (isinstance(c, Word) and not c.guards) for c in node.children
+        ):
+            return "arrayConcat(" + ", ".join(str(self.points(c)) for c in node.children) + ")"
+        return None
 
     def near(self, node: Near) -> str:
         # Each side is computed once and bound to a name through a one-element arrayMap, so
@@ -291,16 +360,18 @@ class _Compiler:
         return f"lowerUTF8(ifNull({name}, '')) = {self.param(value, 'String')}"
 
     def range(self, node: Range) -> str:
-        sql_type = "Float64" if node.name == "rating" else "Int64"
-
-        def bound(value: float) -> Any:
-            return value if sql_type == "Float64" else int(value)
+        # Counts are UInt64 (the parser refuses bounds outside it); rating is Float32 and is
+        # compared in Float32, as the matcher does, so rating:4.1 finds a stored 4.1.
+        def bound(value: float) -> str:
+            if node.name == "rating":
+                return f"toFloat32({self.param(float(value), 'Float64')})"
+            return self.param(int(value), "UInt64")
 
         parts = []
         if node.low is not None:
-            parts.append(f"{node.name} >= {self.param(bound(node.low), sql_type)}")
+            parts.append(f"{node.name} >= {bound(node.low)}")
         if node.high is not None:
-            parts.append(f"{node.name} <= {self.param(bound(node.high), sql_type)}")
+            parts.append(f"{node.name} <= {bound(node.high)}")
         if not parts:
             return f"isNotNull({node.name})"
         return f"ifNull({' AND '.join(parts)}, false)"

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# Count columns are UInt64 in the store: bounds outside 0..UINT64_MAX are errors, not wrapped.
+UINT64_MAX = 2**64 - 1
+
 
 @dataclass(frozen=True)
 class FieldSpec:
@@ -19,7 +22,7 @@ class FieldSpec:
     case_sensitive_values: bool = False
     integer: bool = True  # range fields: whole numbers only
     low: float | None = None  # smallest allowed bound
-    high: float | None = None  # largest allowed bound
+    high: float | None = None  # largest allowed bound (count columns: UInt64)
     help: str = ""
 
 
@@ -58,13 +61,29 @@ _SPECS = [
         help="set by enrichment; matches nothing before it runs",
     ),
     FieldSpec("authorVerified", "bool", "author_verified", help="true or false"),
-    FieldSpec("authorFollowers", "range", "author_followers", low=0, help="[a TO b]"),
-    FieldSpec("followers", "range", "author_followers", low=0, help="same as authorFollowers:"),
-    FieldSpec("engagement", "range", "engagement", low=0, help="likes+reposts+replies+quotes"),
-    FieldSpec("likes", "range", "likes", low=0, help="[a TO b]"),
-    FieldSpec("reposts", "range", "reposts", low=0, help="[a TO b]"),
-    FieldSpec("replies", "range", "replies", low=0, help="[a TO b]"),
-    FieldSpec("views", "range", "views", low=0, help="[a TO b]"),
+    FieldSpec(
+        "authorFollowers", "range", "author_followers", low=0, high=UINT64_MAX, help="[a TO b]"
+    ),
+    FieldSpec(
+        "followers",
+        "range",
+        "author_followers",
+        low=0,
+        high=UINT64_MAX,
+        help="same as authorFollowers:",
+    ),
+    FieldSpec(
+        "engagement",
+        "range",
+        "engagement",
+        low=0,
+        high=UINT64_MAX,
+        help="likes+reposts+replies+quotes",
+    ),
+    FieldSpec("likes", "range", "likes", low=0, high=UINT64_MAX, help="[a TO b]"),
+    FieldSpec("reposts", "range", "reposts", low=0, high=UINT64_MAX, help="[a TO b]"),
+    FieldSpec("replies", "range", "replies", low=0, high=UINT64_MAX, help="[a TO b]"),
+    FieldSpec("views", "range", "views", low=0, high=UINT64_MAX, help="[a TO b]"),
     FieldSpec(
         "rating", "range", "rating", integer=False, low=0, high=10, help="n or [a TO b], 0..10"
     ),

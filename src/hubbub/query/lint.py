@@ -54,7 +54,7 @@ def lint(query: str) -> LintReport:
         if id(node) not in inside_phrases:
             found += _broad(node)
         if isinstance(node, And | Or):
-            found += _redundant(node)
+            found += _redundant(node, query)
     report.warnings = sorted(found, key=lambda d: (d.position, d.code))
     return report
 
@@ -137,7 +137,7 @@ def _broad(node: Node) -> list[Diagnostic]:
     return []
 
 
-def _redundant(node: And | Or) -> list[Diagnostic]:
+def _redundant(node: And | Or, query: str = "") -> list[Diagnostic]:
     out = []
     seen: list[Node] = []
     wildcards = (
@@ -168,4 +168,34 @@ def _redundant(node: And | Or) -> list[Diagnostic]:
                         )
                     )
                     break
+    if isinstance(node, And):
+        out += _redundant_or_groups(node, query)
     return out
+
+
+def _redundant_or_groups(node: And, query: str) -> list[Diagnostic]:
+    """`apple AND (apple OR pie)`: apple is required anyway, so the OR group adds nothing."""
+    out = []
+    required = [c for c in node.children if not isinstance(c, Or)]
+    for group in node.children:
+        if not isinstance(group, Or):
+            continue
+        for alternative in group.children:
+            if alternative in required:
+                out.append(
+                    warning(
+                        "redundant-term",
+                        f"this OR group is redundant: {_span(alternative, query)} "
+                        "is already required",
+                        group.start,
+                        max(1, group.end - group.start),
+                        hint="remove the OR group (or the required term, if the group was meant)",
+                    )
+                )
+                break
+    return out
+
+
+def _span(node: Node, query: str) -> str:
+    written = query[node.start : node.end]
+    return repr(written) if written else "one of its terms"

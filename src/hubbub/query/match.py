@@ -110,11 +110,12 @@ def predicate(node: Node) -> Predicate:
         return lambda d: any(rx(t) for t in d.token_set)
     if isinstance(node, Cjk):
         # The same test as the SQL: every bigram in `grams` (they leave out link text), plus
-        # the contiguous substring for terms longer than one bigram.
+        # the contiguous substring for terms longer than one bigram. One character: inside a
+        # gram (a character of a longer run is in one of its bigrams, a lone one is a gram).
         text = node.text
         bigrams = {text[i : i + 2] for i in range(len(text) - 1)}
         if not bigrams:
-            return lambda d: text in d.text_norm
+            return lambda d: any(text in g for g in d.grams)
         if len(text) == 2:
             return lambda d: text in d.grams
         return lambda d: bigrams <= d.grams and text in d.text_norm
@@ -395,6 +396,9 @@ def _as_float32(value: float) -> float:
 def _range(node: Range) -> Predicate:
     column, low, high = node.name, node.low, node.high
     f32 = column == "rating"
+    if f32:  # bounds too: 4.1 as a Float32 is not 4.1 as a double
+        low = None if low is None else _as_float32(low)
+        high = None if high is None else _as_float32(high)
 
     def check(d: Doc) -> bool:
         value = d.get(column)

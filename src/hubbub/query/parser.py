@@ -9,6 +9,7 @@ returned with the tree.
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -67,7 +68,7 @@ def parse(query: str) -> ParsedQuery:
             hint="split it into several topics",
         )
     lexed = lex(query)
-    parser = _Parser(lexed.tokens)
+    parser = _Parser(lexed.tokens, query)
     parser.warnings.extend(lexed.warnings)
     root = parser.run()
     _check_selective(root)
@@ -76,8 +77,9 @@ def parse(query: str) -> ParsedQuery:
 
 
 class _Parser:
-    def __init__(self, tokens: list[Token]) -> None:
+    def __init__(self, tokens: list[Token], source: str = "") -> None:
         self.tokens = tokens
+        self.source = source
         self.i = 0
         self.warnings: list[Diagnostic] = []
         self.terms = 0
@@ -145,7 +147,7 @@ class _Parser:
                 operands.append(self.operand(depth))
             else:
                 raise error("syntax", f"unexpected {tok.text!r}", tok.start, len(tok.text))
-        return _build_level(operands, ops)
+        return _build_level(operands, ops, self.source)
 
     def _expect_operand_after(self, op: Token) -> None:
         nxt = self.peek()
@@ -502,26 +504,39 @@ def _range(spec: FieldSpec, tok: Token, value: Token) -> Range:
     return Range(tok.start, value.end, spec.column, low, high)
 
 
-def _number(spec: FieldSpec, text: str, value: Token) -> float:
+def _number(spec: FieldSpec, text: str, value: Token) -> int | float:
+    """A range bound: a whole number for count fields (exact, never through a float)."""
     try:
-        number = float(text) if not spec.integer else int(text)
+        number: int | float = float(text) if not spec.integer else int(text)
     except ValueError:
         kind = "a whole number" if spec.integer else "a number"
         raise error(
             "range", f"{text!r} is not {kind}", value.start, len(value.text), hint="e.g. [1 TO 5]"
         ) from None
+    if not math.isfinite(number):
+        raise error(
+            "range",
+            f"{spec.name}: {text} is not a finite number",
+            value.start,
+            len(value.text),
+            hint="e.g. [1 TO 5]",
+        )
     if (spec.low is not None and number < spec.low) or (
         spec.high is not None and number > spec.high
     ):
-        bounds = f"{spec.low:g}..{spec.high:g}" if spec.high is not None else f">= {spec.low:g}"
+        bounds = f"{_bound(spec.low)}..{_bound(spec.high)}"
         raise error(
             "range",
             f"{spec.name}: {text} is out of range ({bounds})",
             value.start,
             len(value.text),
-            hint=f"use a value {bounds}",
+            hint=f"use a value {bounds}, or * for an open end",
         )
-    return float(number)
+    return number
+
+
+def _bound(number: float | None) -> str:
+    return f"{number:g}" if isinstance(number, float) else f"{number}"
 
 
 def _example(spec: FieldSpec) -> str:
@@ -535,11 +550,11 @@ def _example(spec: FieldSpec) -> str:
 
 
 # ---- building one level ------------------------------------------------------------------------
-def _build_level(operands: list[Node], ops: list[_Op]) -> Node:
+def _build_level(operands: list[Node], ops: list[_Op], source: str = "") -> Node:
     if not ops:
         return operands[0]
     seen: dict[str, _Op] = {}
-    for op in ops:
+    for k, op in enumerate(ops):
         family = {"AND": "AND", "IMPLICIT": "AND", "OR": "OR", "NEAR": "NEAR"}.get(op.kind)
         if family is None:
             continue
@@ -553,7 +568,7 @@ def _build_level(operands: list[Node], ops: list[_Op]) -> Node:
             )
         others = {f for f in seen if f != family}
         if others:
-            _raise_mix(family, others, op)
+            _raise_mix(family, others, op, _bracketings(source, operands, k, op))
         seen.setdefault(family, op)
     # NEAR binds tightest.
     merged: list[Node] = [operands[0]]
@@ -580,7 +595,23 @@ def _build_level(operands: list[Node], ops: list[_Op]) -> Node:
     return Or(conj[0].start, conj[-1].end, tuple(conj))
 
 
-def _raise_mix(family: str, others: set[str], op: _Op) -> None:
+def _bracketings(source: str, operands: list[Node], k: int, op: _Op) -> str:
+    """The two ways to bracket the level around the operator ops[k] that mixes AND and OR:
+    `(apple AND banana) OR juice` or `apple AND (banana OR juice)`."""
+    generic = "add brackets, e.g. (apple AND banana) OR juice, or apple AND (banana OR juice)"
+    if not source:
+        return generic
+    start, end = operands[0].start, operands[-1].end
+    before, after = operands[k], operands[k + 1]
+    word = op.token.text or "AND"
+    first = f"({source[start : before.end]}) {word} {source[after.start : end]}"
+    second = f"{source[start : before.start]}({source[before.start : end]})"
+    if len(first) > 100:
+        return generic
+    return f"add brackets: {first}, or {second}"
+
+
+def _raise_mix(family: str, others: set[str], op: _Op, hint: str = "") -> None:
     tok = op.token
     if "NEAR" in others or family == "NEAR":
         raise error(
@@ -596,7 +627,7 @@ def _raise_mix(family: str, others: set[str], op: _Op) -> None:
         f"AND and OR cannot be mixed at one bracket level: {word} here",
         tok.start,
         max(1, len(tok.text)),
-        hint="add brackets, e.g. (apple OR banana) AND juice",
+        hint=hint or "add brackets, e.g. (apple AND banana) OR juice",
     )
 
 

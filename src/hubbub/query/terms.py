@@ -113,6 +113,15 @@ def make_wildcard(raw: str, start: int) -> Wildcard:
             start,
             hint="put at least 2 letters before it: appl* matches apple, apples",
         )
+    if _CJK.search(fold(raw)):
+        # Before the length rule: 耐* is refused because CJK needs no wildcard, not for its length.
+        raise error(
+            "wildcard",
+            "wildcards apply to Latin-script words",
+            start,
+            len(raw),
+            hint="a CJK term already matches inside longer words: 耐克 finds 耐克鞋",
+        )
     if raw.endswith("*") and len(raw.rstrip("*")) < 2:
         raise error(
             "wildcard",

@@ -1,14 +1,21 @@
 """Encoding of bound query parameters for ClickHouse's ``{name:Type}`` placeholders.
 
 User text only ever reaches SQL through these parameters. ClickHouse reads a parameter's value
-in its text format: scalars as they are, arrays as ``['a','b']`` literals with ``\\`` and ``'``
-escaped.
+in its *escaped* text format (as a TSV field): a backslash starts an escape sequence (``\\t``,
+``\\n``, ``\\0``, ``\\xHH``, ``\\N`` …), a trailing backslash is a parse error, and a raw tab or
+newline ends the value. So scalar strings have ``\\``, tab, newline, carriage return and NUL
+escaped; arrays are ``['a','b']`` literals with ``\\`` and ``'`` escaped inside the quotes.
+Every string round-trips exactly: ``SELECT {p:String}`` returns the value given
+(tests/store/test_embedded.py).
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
+
+# The escaped (TSV) format: backslash first, so the escapes added after it are not doubled.
+_SCALAR_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r", "\0": "\\0"})
 
 
 def _quote(text: str) -> str:
@@ -23,6 +30,8 @@ def encode_param(value: Any) -> Any:
         return "1" if value else "0"
     if isinstance(value, datetime):
         return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
+    if isinstance(value, str):
+        return value.translate(_SCALAR_ESCAPES)
     return value
 
 
