@@ -224,7 +224,7 @@ def post_stats(store: Any, where: str, params: dict[str, Any]) -> dict[str, Any]
     return {
         "total": total,
         "by_platform": grouped("platform", "n DESC, k"),
-        "by_language": grouped("ifNull(lang, 'und')", "n DESC, k"),
+        "by_language": grouped("ifNull(lang, 'unknown')", "n DESC, k"),
         "by_day": grouped("toString(toDate(created_at))", "k"),
     }
 

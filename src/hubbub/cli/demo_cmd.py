@@ -91,7 +91,7 @@ def _print_summary(store) -> None:  # type: ignore[no-untyped-def]
         f"SELECT platform, count() AS n FROM {POSTS} GROUP BY platform ORDER BY n DESC"
     )
     by_lang = store.rows(
-        f"SELECT ifNull(lang, 'und') AS lang, count() AS n FROM {POSTS} "
+        f"SELECT ifNull(lang, 'unknown') AS lang, count() AS n FROM {POSTS} "
         "GROUP BY lang ORDER BY n DESC"
     )
     out.print("Platforms: " + ", ".join(f"{r['platform']} {int(r['n']):,}" for r in by_platform))
