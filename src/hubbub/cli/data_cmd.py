@@ -49,6 +49,17 @@ class ExportFormat(StrEnum):
     parquet = "parquet"
 
 
+def _condition(
+    query: str | None, since: str | None, until: str | None
+) -> tuple[str, dict[str, Any]]:
+    """The WHERE clause and parameters for a query and a --since/--until window, checked."""
+    window = parse_day(since, "--since"), parse_day(until, "--until")
+    check_window(*window)
+    with about_query(query):
+        condition = where_clause(query, *window)
+    return condition.where, dict(condition.params)
+
+
 def register(app: typer.Typer) -> None:
     app.command("search")(search)
     app.command("stats")(stats)
@@ -66,11 +77,7 @@ def search(
     home: HomeOption = None,
 ) -> None:
     """The newest posts matching a query."""
-    window = parse_day(since, "--since"), parse_day(until, "--until")
-    check_window(*window)
-    with about_query(query):
-        condition = where_clause(query, *window)
-    where, params = condition.where, dict(condition.params)
+    where, params = _condition(query, since, until)
     remote = server_client(home)  # a running `hubbub serve` owns the store: ask it
     if remote is not None:
         with remote:
@@ -112,11 +119,7 @@ def stats(
     home: HomeOption = None,
 ) -> None:
     """Counts of posts (matching a query, if given) by platform, language and day."""
-    window = parse_day(since, "--since"), parse_day(until, "--until")
-    check_window(*window)
-    with about_query(query):
-        condition = where_clause(query, *window)
-    where, params = condition.where, dict(condition.params)
+    where, params = _condition(query, since, until)
     remote = server_client(home)  # a running `hubbub serve` owns the store: ask it
     if remote is not None:
         with remote:
@@ -148,11 +151,7 @@ def export(
     home: HomeOption = None,
 ) -> None:
     """Export matching posts, oldest first, with no row cap (NDJSON re-imports as-is)."""
-    window = parse_day(since, "--since"), parse_day(until, "--until")
-    check_window(*window)
-    with about_query(query):
-        condition = where_clause(query, *window)
-    where, params = condition.where, dict(condition.params)
+    where, params = _condition(query, since, until)
     if format is ExportFormat.parquet and output is None and sys.stdout.isatty():
         raise ConfigError("Parquet is binary: pass --output FILE.parquet or redirect stdout")
     remote = server_client(home)  # a running `hubbub serve` owns the store: stream from it
