@@ -112,7 +112,8 @@ def _doc(number: int, item: Any) -> EnrichDoc:
     text = item.get("text")
     if not isinstance(text, str):
         raise ValueError('no "text" string')
-    author = item.get("author") if isinstance(item.get("author"), dict) else {}
+    given_author = item.get("author")
+    author: dict[str, Any] = given_author if isinstance(given_author, dict) else {}
     followers = item.get("author_followers", author.get("followers"))
     return EnrichDoc(
         platform=str(item.get("platform") or "stdin"),

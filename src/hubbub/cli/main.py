@@ -21,6 +21,7 @@ from hubbub.cli import (
     topic_cmd,
     workspace_cmd,
 )
+from hubbub.cli.query_cmd import query_app
 from hubbub.errors import HubbubError, QueryError
 
 app = typer.Typer(
@@ -41,12 +42,7 @@ serve_cmd.register(app)
 analytics_cmd.register(app)
 source_cmd.register(app)
 
-try:
-    from hubbub.cli.query_cmd import query_app
-except ImportError:  # the query language's CLI ships with hubbub.query
-    query_app = None
-if query_app is not None:
-    app.add_typer(query_app, name="query", help="Check, explain and lint boolean queries.")
+app.add_typer(query_app, name="query", help="Check, explain and lint boolean queries.")
 
 
 def run() -> None:

@@ -404,8 +404,8 @@ class SpamBurst:
     """
 
     name = "flags.spam-burst.v1"
-    requires = ("urls", "author_followers", "dup_size", "kind", "flags")
-    assigns = ("flags",)
+    requires: tuple[str, ...] = ("urls", "author_followers", "dup_size", "kind", "flags")
+    assigns: tuple[str, ...] = ("flags",)
     stateful = False
 
     def __call__(self, docs: list[EnrichDoc]) -> None:

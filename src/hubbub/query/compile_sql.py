@@ -352,7 +352,7 @@ class _Compiler:
             return f"ifNull(author_verified = {'true' if value else 'false'}, false)"
         if name not in ("lang", "platform", "kind", "sentiment"):
             raise TypeError(f"unknown field column {name}")
-        if name == "lang" and "-" not in value:
+        if name == "lang" and isinstance(value, str) and "-" not in value:
             # BCP-47: lang:zh covers zh-Hans and zh-Hant, as the analytics filters do.
             p = self.param(value, "String")
             code = "lowerUTF8(ifNull(lang, ''))"

@@ -380,7 +380,7 @@ def _field(node: Field) -> Predicate:
         return country
     if name == "author_verified":
         return lambda d: d.get("author_verified") is value
-    if name == "lang" and "-" not in value:
+    if name == "lang" and isinstance(value, str) and "-" not in value:
         # BCP-47: lang:zh covers zh-Hans and zh-Hant (the SQL compiler does the same).
         prefix = value + "-"
         return lambda d: (code := (d.get("lang") or "").lower()) == value or code.startswith(prefix)

@@ -349,7 +349,7 @@ class _Parser:
                 )
                 return nodes[0]
             return Near(tok.start, tilde.end, tuple(nodes), _distance(tilde))
-        units = []
+        units: list[Node] = []
         for node in nodes:
             units.extend(node.units if isinstance(node, Phrase) else [node])
         return units_to_node(units, tok.start, tok.end)  # type: ignore[arg-type]
@@ -632,6 +632,8 @@ def _raise_mix(family: str, others: set[str], op: _Op, hint: str = "") -> None:
 
 
 def _near(left: Node, right: Node, op: Token) -> Near:
+    distance: int
+    ordered: bool
     distance, ordered = op.value  # type: ignore[misc]
     if distance > MAX_DISTANCE:
         raise error(

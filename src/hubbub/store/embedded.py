@@ -92,7 +92,7 @@ class EmbeddedStore:
         session = getattr(self, "_session", None)
         if session is not None:
             session.close()
-            self._session = None
+            self._session = None  # type: ignore[assignment]
         self._release_lock()
 
     def __enter__(self) -> EmbeddedStore:

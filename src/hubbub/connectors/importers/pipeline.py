@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import orjson
 import pyarrow as pa
@@ -256,7 +256,7 @@ class Importer:
         self.summary = ImportSummary()
         self._pool: ProcessPoolExecutor | None = None
         self.peak_batch_rss_kb = 0  # largest peak RSS of a process that built a batch
-        self._rejects_handle = None
+        self._rejects_handle: BinaryIO | None = None
         self._started = time.perf_counter()
 
     # ---- lifecycle -------------------------------------------------------------------------
