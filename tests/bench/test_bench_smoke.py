@@ -1,0 +1,29 @@
+"""The bench scripts still run (tiny sizes): figures are printed by them, never asserted here."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).parents[2] / "bench"
+
+RUNS = {
+    "ingest.py": ["--posts", "3000"],
+    "enrich.py": ["--posts", "2000"],
+    "query_lang.py": ["--posts", "5000"],
+    "query.py": ["--posts", "20000", "--peers", "none"],
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("script", sorted(RUNS))
+def test_bench_script_runs_and_prints_figures(script):
+    result = subprocess.run(
+        [sys.executable, str(BENCH / script), *RUNS[script]],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "/s" in result.stdout or " ms" in result.stdout
