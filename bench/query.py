@@ -11,7 +11,7 @@ of voice of 5 topics with their previous period; the topic is `aurora OR 极光`
 DuckDB (list_has_any over the same token arrays) loaded with the same rows. Warm: the median
 of 7 runs after one warm-up, in this process. Cold: a fresh process opens the data and answers
 once (the OS page cache stays warm: dropping it needs root). Prints figures; asserts nothing.
-DuckDB is not a Hubbub dependency: `pip install duckdb` to include it.
+DuckDB is not a Hubbub dependency: `pip install -e ".[bench]"` to include it.
 """
 
 from __future__ import annotations
