@@ -51,16 +51,23 @@ class RawArchive:
         return sorted(base.rglob("*.ndjson.zst")) if base.exists() else []
 
 
-def iter_zstd_chunks(handle: BinaryIO) -> Iterator[bytes]:
+class ZstdTruncated(zstandard.ZstdError):
+    """The data ended inside a zstd frame: the file was cut off."""
+
+
+def iter_zstd_chunks(
+    handle: BinaryIO, max_window_size: int = 0, chunk_size: int = 1 << 20
+) -> Iterator[bytes]:
     """Decompressed chunks of a stream of concatenated zstd frames.
 
-    Raises zstandard.ZstdError when the data ends inside a frame: zstandard's stream reader
-    returns a silent EOF for a truncated last frame, which would hide a damaged file.
+    Raises ZstdTruncated when the data ends inside a frame: zstandard's stream reader returns a
+    silent EOF for a truncated last frame, which would hide a damaged file. Invalid data raises
+    zstandard.ZstdError. Used by the raw archive and by file imports alike.
     """
-    context = zstandard.ZstdDecompressor()
+    context = zstandard.ZstdDecompressor(max_window_size=max_window_size)
     frame = context.decompressobj()
     in_frame = False
-    while chunk := handle.read(1 << 20):
+    while chunk := handle.read(chunk_size):
         data = chunk
         while data:
             in_frame = True
@@ -74,7 +81,7 @@ def iter_zstd_chunks(handle: BinaryIO) -> Iterator[bytes]:
             else:
                 data = b""
     if in_frame:
-        raise zstandard.ZstdError("the data ends inside a zstd frame (truncated file)")
+        raise ZstdTruncated("the data ends inside a zstd frame (truncated file)")
 
 
 def read_archive(path: Path) -> Iterator[dict]:  # type: ignore[type-arg]

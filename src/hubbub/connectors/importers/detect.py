@@ -1,10 +1,10 @@
 """Opening an import file (transparently decompressed) and telling its format.
 
 Compression is recognised by its magic bytes, so a misnamed `.json` that is really gzip still
-opens. zstd is decompressed frame by frame with our own reader because
-`zstandard.stream_reader` ends silently on a truncated file: a cut-off Pushshift dump would
-then look complete. Ours raises ImportFailed where the data stops, after every earlier line has
-been delivered, so the pipeline keeps what it read and says what went wrong.
+opens. zstd is decompressed frame by frame (`store.archive.iter_zstd_chunks`, shared with the
+raw archive) because `zstandard.stream_reader` ends silently on a truncated file: a cut-off
+Pushshift dump would then look complete. The reader raises ImportFailed where the data stops,
+after every earlier line has been delivered, so the pipeline keeps what it read.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import zstandard
 
 from hubbub.connectors.importers.base import ImportFormat, formats
 from hubbub.errors import ImportFailed
+from hubbub.store.archive import ZstdTruncated, iter_zstd_chunks
 
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -117,9 +118,7 @@ class _ZstdReader(io.RawIOBase):
     def __init__(self, raw: BinaryIO, name: str) -> None:
         self._raw = raw
         self._name = name
-        self._dctx = zstandard.ZstdDecompressor(max_window_size=_MAX_WINDOW)
-        self._dobj = self._dctx.decompressobj()
-        self._in_frame = False
+        self._chunks = iter_zstd_chunks(raw, _MAX_WINDOW, _CHUNK)
         self._buffer = b""
         self._delivered = 0
 
@@ -128,36 +127,22 @@ class _ZstdReader(io.RawIOBase):
 
     def readinto(self, b: memoryview) -> int:  # type: ignore[override]
         while not self._buffer:
-            chunk = self._raw.read(_CHUNK)
-            if not chunk:
-                if self._in_frame:
-                    raise ImportFailed(
-                        f"{self._name} is truncated: its zstd data ends mid-frame after "
-                        f"{self._delivered} decompressed bytes; re-download the file"
-                    )
+            try:
+                self._buffer = next(self._chunks)
+            except StopIteration:
                 return 0
-            self._buffer = self._feed(chunk)
+            except ZstdTruncated:
+                raise ImportFailed(
+                    f"{self._name} is truncated: its zstd data ends mid-frame after "
+                    f"{self._delivered} decompressed bytes; re-download the file"
+                ) from None
+            except zstandard.ZstdError as exc:
+                raise ImportFailed(f"{self._name} is not valid zstd data: {exc}") from None
         n = min(len(b), len(self._buffer))
         b[:n] = self._buffer[:n]
         self._buffer = self._buffer[n:]
         self._delivered += n
         return n
-
-    def _feed(self, chunk: bytes) -> bytes:
-        out = []
-        while chunk:
-            self._in_frame = True
-            try:
-                out.append(self._dobj.decompress(chunk))
-            except zstandard.ZstdError as exc:
-                raise ImportFailed(f"{self._name} is not valid zstd data: {exc}") from None
-            if not self._dobj.eof:
-                break
-            # A frame ended; whatever follows belongs to the next frame.
-            chunk = self._dobj.unused_data
-            self._dobj = self._dctx.decompressobj()
-            self._in_frame = False
-        return b"".join(out)
 
     def close(self) -> None:
         self._raw.close()

@@ -103,8 +103,7 @@ def process_batch(
 
 @lru_cache(maxsize=4)
 def worker_pipeline(names: tuple[str, ...]) -> Pipeline:
-    from hubbub.enrich.registry import build
-
+    """The part of the named pipeline that runs in workers, built once per worker process."""
     return build(list(names)).split()[0]
 
 
