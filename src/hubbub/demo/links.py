@@ -19,7 +19,6 @@ from hubbub.demo.platforms import (
     slug,
     weibo_bid,
 )
-from hubbub.models import Author
 
 _TWEPOCH_MS = 1288834974657  # X's snowflake epoch
 _REDDIT_POST0 = int("1g00000", 36)
@@ -207,10 +206,6 @@ def author_fields(platform: str, p: Person) -> tuple:  # type: ignore[type-arg]
 
 
 NICK_LANGS = frozenset({"zh-Hans", "zh-Hant", "ja"})
-
-
-def new_author(cached: tuple) -> Author:  # type: ignore[type-arg]
-    return Author(*cached)
 
 
 def post_link(

@@ -175,10 +175,6 @@ def _b62_4(n: int) -> str:
     return table[n // 3844] + table[n % 3844]
 
 
-def bluesky_tid(micros: int, clock: int) -> str:
-    return encode((micros << 10) | (clock & 0x3FF), _B32S, 13)
-
-
 _NOT_SLUG = re.compile("[^a-z0-9]+")
 
 

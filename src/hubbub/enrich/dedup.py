@@ -104,11 +104,6 @@ def normalize_for_dedup(text: str) -> str:
     return _DIGITS.sub("0", folded)
 
 
-def text_units(normalized: str) -> list[str]:
-    """Latin words and single CJK characters, in order: what shingles are made of."""
-    return _UNIT.findall(normalized)
-
-
 def _hash64(data: str, tag: bytes) -> int:
     """A stable 64-bit hash (Python's own `hash` changes between processes)."""
     raw = data.encode("utf-8", "surrogatepass")

@@ -66,10 +66,6 @@ def is_cjk_char(char: str) -> bool:
     return bool(_CJK_CHAR.match(char))
 
 
-def has_han(text: str) -> bool:
-    return bool(_HAS_HAN.search(text))
-
-
 def norm(text: str) -> str:
     """NFKC + casefold + traditional→simplified Chinese (per character); accents kept."""
     out = unicodedata.normalize("NFKC", text).casefold()

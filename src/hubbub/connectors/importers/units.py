@@ -77,11 +77,6 @@ def line_units(stream: BinaryIO) -> Iterator[Unit]:
             yield lineno, line
 
 
-def document_units(stream: BinaryIO, max_bytes: int = MAX_DOCUMENT_BYTES) -> Iterator[Unit]:
-    """The whole stream as one unit; refuses documents over `max_bytes`."""
-    yield from _document(b"", 1, stream, max_bytes)
-
-
 def json_units(stream: BinaryIO, max_bytes: int = MAX_DOCUMENT_BYTES) -> Iterator[Unit]:
     """One unit per line when the file is NDJSON, else the whole document as one unit.
 

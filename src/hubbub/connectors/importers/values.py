@@ -72,9 +72,3 @@ def dig(data: Any, *path: str | int) -> Any:
         if data is None:
             return None
     return data
-
-
-def require_dict(value: Any, what: str) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise InvalidPost(f"{what} must be a JSON object")
-    return value
