@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import time
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -13,6 +14,14 @@ from scipy.optimize import minimize_scalar
 from sklearn.linear_model import LogisticRegression
 
 from hubbub.enrich.features import FeatureConfig, featurize
+
+
+def tune_split(keys: Sequence[str], one_in: int = 10) -> np.ndarray:
+    """A fixed 1-in-`one_in` slice of the training posts (by a hash of their overlap key, so
+    copies of a post fall on the same side). Models fitted on the rest are scored on it to
+    choose features and hyper-parameters, and it calibrates the temperature: the validation
+    sets are only ever reported."""
+    return np.array([zlib.crc32(k.encode()) % one_in == 0 for k in keys])
 
 
 def to_matrix(
@@ -38,6 +47,12 @@ def fit(
     model.fit(x, y, sample_weight=sample_weight)
     print(f"  fitted {x.shape[0]} rows in {time.perf_counter() - t0:.0f}s")
     return model
+
+
+def softmax(logits: np.ndarray) -> np.ndarray:
+    z = logits - logits.max(axis=1, keepdims=True)
+    p = np.exp(z)
+    return p / p.sum(axis=1, keepdims=True)
 
 
 def fit_temperature(logits: np.ndarray, y: np.ndarray) -> float:
@@ -66,19 +81,19 @@ def expected_calibration_error(proba: np.ndarray, y: np.ndarray, bins: int = 10)
 
 def export(
     path: Path,
-    model: LogisticRegression,
+    coef: np.ndarray,
+    bias: np.ndarray,
     labels: list[str],
     cfg: FeatureConfig,
     temperature: float,
     **meta: str,
 ) -> None:
     """Write the weights as float16 in a compressed .npz: no pickle, numpy-only to load."""
-    coef = model.coef_.T.astype(np.float16)  # (buckets, classes)
     path.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(
         path,
-        weights=coef,
-        bias=model.intercept_.astype(np.float32),
+        weights=coef.T.astype(np.float16),  # (buckets, classes)
+        bias=bias.astype(np.float32),
         labels=np.array(labels),
         feature_config=cfg.to_array(),
         temperature=np.array(temperature),

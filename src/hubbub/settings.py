@@ -42,6 +42,44 @@ SETTINGS: tuple[Setting, ...] = (
         "language,sentiment,emotion,keyphrases,flags,dedup,spam-burst",
         "Enrichers run on new posts, in order (see docs/enrichment.md); entities is opt-in.",
     ),
+    # The live pipeline and alerts (docs/live-pipeline.md, docs/alerts.md).
+    Setting(
+        "live", True, "Run the live pipeline (sources, percolation, alerts) in `hubbub serve`."
+    ),
+    Setting(
+        "live_source_interval",
+        300,
+        "Seconds between runs of a source (a source's `options.interval` overrides it).",
+        minimum=10,
+    ),
+    Setting(
+        "live_max_pending",
+        64,
+        "Batches a pipeline stage may fall behind before collection waits.",
+        minimum=1,
+    ),
+    Setting(
+        "alert_grace",
+        60,
+        "Seconds a window stays open for late posts before its final test.",
+        minimum=0,
+    ),
+    Setting(
+        "alert_delivery_attempts",
+        5,
+        "Attempts per alert delivery before it is marked failed.",
+        minimum=1,
+    ),
+    Setting(
+        "alert_delivery_timeout", 5, "Seconds a webhook or SMTP server has to answer.", minimum=1
+    ),
+    Setting(
+        "alert_base_url", "", "Dashboard URL for links in alerts (default: the server's own URL)."
+    ),
+    Setting("alert_smtp_host", "localhost", "SMTP server for email alerts."),
+    Setting("alert_smtp_port", 25, "SMTP port for email alerts.", minimum=1),
+    Setting("alert_smtp_from", "hubbub@localhost", "Sender address of email alerts."),
+    Setting("alert_smtp_starttls", False, "Use STARTTLS with the SMTP server."),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 

@@ -72,12 +72,17 @@ BAD = {
         "invalid-parameter",
     ),
     ("GET", "/v1/posts"): ("/v1/posts?since=yesterday", None, 400, "invalid-parameter"),
+    ("POST", "/v1/posts"): ("/v1/posts?format=xlsx", None, 400, "bad-request"),
     ("GET", "/v1/search"): ("/v1/search?limit=0", None, 422, "invalid-request"),
     ("GET", "/v1/stats"): ("/v1/stats?country=Narnia", None, 400, "invalid-parameter"),
     ("GET", "/v1/export"): ("/v1/export?format=xlsx", None, 400, "invalid-parameter"),
     ("GET", "/v1/tokens"): ("/v1/tokens", None, 403, "forbidden"),  # as an analyst
     ("POST", "/v1/tokens"): ("/v1/tokens", {"role": "king"}, 400, "invalid-parameter"),
     ("DELETE", "/v1/tokens/{token_id}"): ("/v1/tokens/nope", None, 400, "invalid-parameter"),
+    ("GET", "/v1/sources"): ("/v1/sources", None, 200, None),  # no parameters to get wrong
+    ("POST", "/api/import-dataset/"): ("/api/import-dataset/", None, 400, "invalid-parameter"),
+    ("GET", "/api/check-query/"): ("/api/check-query/?key=nope", None, 400, "invalid-parameter"),
+    ("GET", "/api/zeeschuimer/connect"): ("/api/zeeschuimer/connect", None, 200, None),
 }
 AS = {("GET", "/v1/tokens"): "analyst", ("GET", "/v1/me"): None}
 

@@ -16,7 +16,7 @@ from fastapi import APIRouter, FastAPI
 from hubbub import __version__
 from hubbub.api import errors
 from hubbub.api.deps import AppState, Who
-from hubbub.api.routes import analytics, posts, tokens, topics
+from hubbub.api.routes import alerts, analytics, posts, sources, tokens, topics, zeeschuimer
 
 DESCRIPTION = """Hubbub's REST API: topics, posts, exports and analyses of one workspace home.
 
@@ -61,7 +61,12 @@ def create_app(home: Path, store: Any = None, state: AppState | None = None) -> 
         """The token's workspace and role."""
         return who.to_dict()
 
-    for module in (topics, analytics, posts, tokens):
+    for module in (topics, analytics, posts, tokens, sources, alerts):
         v1.include_router(module.router)
     app.include_router(v1)
+    # At the root, where the Zeeschuimer extension looks for 4CAT's /api/import-dataset/.
+    app.include_router(zeeschuimer.router)
+    from hubbub.web import mount
+
+    mount(app)  # the dashboard at /, after /v1 and /health so those paths stay the API's
     return app

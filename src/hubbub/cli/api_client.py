@@ -57,6 +57,51 @@ def server_client(home: Path | None) -> Any:
     return HttpClient(info.url, info.token, DEFAULT_WORKSPACE)
 
 
+def upload_file(
+    server: Any,
+    file: Path,
+    format: str | None,
+    options: dict[str, str],
+    enrich: bool,
+    on_bytes: Callable[[int], None] | None = None,
+) -> dict[str, Any]:
+    """Import one file through `POST /v1/posts` of a running server (`server`: its ServerInfo);
+    the server's import summary. The file is streamed as it is (compressed or not)."""
+    import httpx
+
+    from hubbub.errors import HubbubError
+    from hubbub.sdk import _error_from
+
+    def chunks() -> Iterator[bytes]:
+        with open(file, "rb") as handle:
+            while chunk := handle.read(1 << 20):
+                if on_bytes is not None:
+                    on_bytes(len(chunk))
+                yield chunk
+
+    params: list[tuple[str, str | int | float | bool | None]] = [
+        ("name", file.name),
+        ("enrich", str(enrich).lower()),
+    ]
+    if format:
+        params.append(("format", format))
+    params += [("option", f"{k}={v}") for k, v in options.items()]
+    try:
+        # No read timeout: the answer comes when the whole file is imported.
+        response = httpx.post(
+            server.url.rstrip("/") + "/v1/posts",
+            params=params,
+            content=chunks(),
+            headers={"Authorization": f"Bearer {server.token}"},
+            timeout=httpx.Timeout(30.0, read=None),
+        )
+    except httpx.HTTPError as exc:
+        raise HubbubError(f"cannot reach the Hubbub server at {server.url}: {exc}") from None
+    if response.status_code >= 400:
+        raise _error_from(response)
+    return response.json()  # type: ignore[no-any-return]
+
+
 def print_json(value: Any) -> None:
     sys.stdout.write(orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode() + "\n")
 

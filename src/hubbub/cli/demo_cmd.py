@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Annotated
 
 import orjson
@@ -41,9 +42,13 @@ def demo(
         bool, typer.Option("--no-serve", help="Build the workspace and print a summary only.")
     ] = False,
     enrich: EnrichOption = True,
+    port: Annotated[
+        int, typer.Option("--port", min=1, max=65535, help="Port for the dashboard.")
+    ] = 8420,
     home: HomeOption = None,
 ) -> None:
-    """Generate ~30 days of multilingual conversation with planted stories, and store it."""
+    """Generate ~30 days of multilingual conversation with planted stories, store it, and
+    serve the dashboard (unless --no-serve)."""
     from hubbub.demo import generate
 
     started = time.perf_counter()
@@ -78,10 +83,22 @@ def demo(
     if added:
         out.print("Demo topics: " + ", ".join(t.name for t in added) + " (`hubbub topic list`).")
     if not no_serve:
+        _serve_dashboard(path, port)
+
+
+def _serve_dashboard(path: Path, port: int) -> None:
+    """Serve the demo's dashboard; sign-in uses the server's local token, which lives only as
+    long as the server (no lasting credential is created for a demo)."""
+    from hubbub.cli.serve_cmd import serve_home
+
+    def announce(url: str, local_token: str) -> None:
         console.print(
-            "The web dashboard is not part of this version yet: explore with `hubbub search`, "
-            "`hubbub stats` and the topic analytics, or serve the API with `hubbub serve`."
+            f"\nDashboard: [bold]{url}/[/]\nSign in with this token (valid while this server "
+            f"runs):\n  {local_token}\nEvery story above is a click away in both English and "
+            "中文. Ctrl-C stops the server."
         )
+
+    serve_home(path, "127.0.0.1", port, announce)
 
 
 def _print_summary(store) -> None:  # type: ignore[no-untyped-def]

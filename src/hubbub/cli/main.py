@@ -10,11 +10,13 @@ import sys
 import typer
 
 from hubbub.cli import (
+    alert_cmd,
     analytics_cmd,
     data_cmd,
     demo_cmd,
     enrich_cmd,
     import_cmd,
+    replay_cmd,
     serve_cmd,
     source_cmd,
     token_cmd,
@@ -41,6 +43,8 @@ token_cmd.register(app)
 serve_cmd.register(app)
 analytics_cmd.register(app)
 source_cmd.register(app)
+alert_cmd.register(app)
+replay_cmd.register(app)
 
 app.add_typer(query_app, name="query", help="Check, explain and lint boolean queries.")
 

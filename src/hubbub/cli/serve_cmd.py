@@ -1,4 +1,4 @@
-"""`hubbub serve`: the REST API (and later the dashboard) over the workspace home.
+"""`hubbub serve`: the REST API and the web dashboard over the workspace home.
 
 The server owns the embedded store while it runs (the store's lock names `hubbub serve`), and
 writes `<home>/server.json` (pid, url and a local admin token, mode 600) so other commands and
@@ -7,6 +7,8 @@ writes `<home>/server.json` (pid, url and a local admin token, mode 600) so othe
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -23,14 +25,31 @@ def serve(
     port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8420,
     home: HomeOption = None,
 ) -> None:
-    """Serve the API (OpenAPI docs at /docs) until interrupted."""
+    """Serve the API (OpenAPI docs at /docs) and the dashboard until interrupted."""
+    path = home_path(home)
+
+    def announce(url: str, local_token: str) -> None:
+        console.print(
+            f"Serving [bold]{path}[/] at {url} (API docs: {url}/docs); other hubbub commands on "
+            "this machine now go through it. Ctrl-C stops it."
+        )
+        console.print(
+            f"Dashboard: [bold]{url}/[/] — sign in with an API token "
+            "(`hubbub token create --role analyst`)."
+        )
+
+    serve_home(path, host, port, announce)
+
+
+def serve_home(path: Path, host: str, port: int, announce: Callable[[str, str], None]) -> None:
+    """Serve `path` until interrupted; `announce(url, local_token)` runs once it is ready to.
+    `hubbub demo` uses it too, to open its dashboard with the server's local token."""
     import uvicorn
 
     from hubbub.api.app import create_app
     from hubbub.api.deps import AppState
     from hubbub.api.server_file import remove_server_file, write_server_file
 
-    path = home_path(home)
     path.mkdir(parents=True, exist_ok=True)
     state = AppState(path)
     state.open()  # StoreLocked here is the usual one-line error, before anything listens
@@ -40,10 +59,10 @@ def serve(
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="info"))
     write_server_file(path, url, state.local_token)
     state.on_close.append(lambda: remove_server_file(path))
-    console.print(
-        f"Serving [bold]{path}[/] at {url} (API docs: {url}/docs); other hubbub commands on "
-        "this machine now go through it. Ctrl-C stops it."
-    )
+    from hubbub.live.serve import start_live
+
+    start_live(state, path, url)  # sources, percolation and alerts; stopped before the store
+    announce(url, state.local_token)
     try:
         server.run()
     finally:

@@ -9,7 +9,7 @@ idempotent writes).
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 import orjson
 import typer
@@ -34,6 +34,7 @@ from hubbub.connectors.sources import (
     TYPES,
     add_source,
     get_source,
+    health_report,
     load_sources,
     make_connector,
     remove_source,
@@ -88,27 +89,8 @@ def add(
 @source_app.command("list")
 def list_sources(as_json: JsonOption = False, home: HomeOption = None) -> None:
     """Every source with its health: last success, items/hour, lag, last error."""
-    path = home_path(home)
-    states = StateStore(path)
     now = datetime.now(UTC)
-    rows: list[dict[str, Any]] = []
-    for name, config in load_sources(path).items():
-        health = states.load(name).health
-        rows.append(
-            {
-                "name": name,
-                "type": config.type,
-                "status": health.status(),
-                "last_success_at": health.last_success_at,
-                "items_per_hour": health.items_per_hour(now),
-                "lag_seconds": health.lag_seconds,
-                "items_total": health.items_total,
-                "newest_item_at": health.newest_item_at,
-                "last_error": health.last_error,
-                "last_error_kind": health.last_error_kind,
-                "retry_after_until": health.retry_after_until,
-            }
-        )
+    rows = health_report(home_path(home), now)
     if as_json:
         out.print(orjson.dumps(rows).decode(), highlight=False)
         return
@@ -138,6 +120,14 @@ def run(
         str | None,
         typer.Option("--backfill-since", help="Also collect back to this day (YYYY-MM-DD)."),
     ] = None,
+    once: Annotated[
+        bool,
+        typer.Option(
+            "--once",
+            help="Streaming sources: listen for the source's `duration` (default 60 s) or "
+            "`max_items`, then stop. Without it they listen until Ctrl-C.",
+        ),
+    ] = False,
     enrich: EnrichOption = True,
     as_json: JsonOption = False,
     home: HomeOption = None,
@@ -161,6 +151,8 @@ def run(
     ):
         for config in configs:
             with make_connector(config) as connector:
+                if getattr(connector, "streaming", False):
+                    connector.once = once  # type: ignore[attr-defined]
                 result = run_once(connector, importer, states, since=since)
             results.append(result)
             if not as_json:

@@ -125,6 +125,18 @@ class Connector(ABC):
     def option(self, key: str, default: str | None = None) -> str | None:
         return self.config.options.get(key, default)
 
+    def int_option(self, key: str, default: int) -> int:
+        """A whole-number option (`--set key=N`), or `default` when unset; anything else is a
+        ConfigError, so `source add` refuses it instead of a run failing later."""
+        value = (self.option(key) or "").strip()
+        if not value:
+            return default
+        if not value.isdigit():
+            raise ConfigError(
+                f"{self.config.name}: option {key} must be a whole number, not {value!r}"
+            )
+        return int(value)
+
     def secret(self, variable: str) -> str | None:
         """An environment variable's value, or None when unset or empty."""
         value = self.env.get(variable)

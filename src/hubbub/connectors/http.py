@@ -6,20 +6,22 @@ Every failure surfaces as a `hubbub.errors.SourceError` that says whether a retr
     ├── SourceTransient      connect/read errors and timeouts, 408, 429, 500, 502, 503, 504 once
     │                        the retries are used up, or a server-requested wait longer than
     │                        `RetryPolicy.max_wait` (the run ends; `retry_after` says when to retry)
+    │   └── StreamDropped    a long-lived stream (`stream_lines`) broke or was closed: reconnect
     └── SourceTerminal       any other 4xx, or a body that is not the JSON the API documents
         └── SourceAuthError  401 and 403: the message names the environment variables to set
 
 The transport is injectable (`httpx.MockTransport` in tests) and so are the clock and `sleep`, so
 tests replay recorded responses and never wait. Waiting politely is part of the contract: a
 connector states its documented quota as `min_interval`, and the client also honours
-`Retry-After` and the `x-ratelimit-remaining`/`x-ratelimit-reset` family of headers.
+`Retry-After` and the `x-ratelimit-remaining`/`x-ratelimit-reset` family of headers. A connector
+may read error bodies itself first (`refine`): Google's 403 can mean "quota spent", a wait.
 """
 
 from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -29,7 +31,7 @@ from typing import Any
 import httpx
 import orjson
 
-from hubbub.errors import SourceAuthError, SourceTerminal, SourceTransient
+from hubbub.errors import SourceAuthError, SourceError, SourceTerminal, SourceTransient
 
 try:
     _VERSION = version("hubbub")
@@ -38,12 +40,20 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 # Identify ourselves: several APIs (Reddit, Bilibili, Wikimedia) block generic user agents.
 USER_AGENT = f"hubbub/{_VERSION} (+https://github.com/hubbub-listening/hubbub; social listening)"
 RETRYABLE_STATUS = frozenset({408, 429, 500, 502, 503, 504})
-# Header pairs servers use to announce a request budget. Mastodon and GitHub send x-ratelimit-*,
-# Bluesky and the IETF draft send ratelimit-*.
+# Header pairs servers use to announce a request budget. Mastodon, GitHub and Reddit send
+# x-ratelimit-*, Bluesky and the IETF draft ratelimit-*, X x-rate-limit-*.
 _BUDGET_HEADERS = (
     ("x-ratelimit-remaining", "x-ratelimit-reset"),
     ("ratelimit-remaining", "ratelimit-reset"),
+    ("x-rate-limit-remaining", "x-rate-limit-reset"),
 )
+# A connector's own reading of an error response (e.g. YouTube's 403 `quotaExceeded` is a wait,
+# not bad credentials); None leaves the generic classification.
+ErrorRefiner = Callable[[httpx.Response], SourceError | None]
+
+
+class StreamDropped(SourceTransient):
+    """A long-lived stream ended: the connection broke or the server closed it."""
 
 
 @dataclass(frozen=True)
@@ -77,8 +87,10 @@ class HttpClient:
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.time,
         rand: Callable[[], float] = random.random,
+        refine: ErrorRefiner | None = None,
     ) -> None:
         self.source = source or base_url
+        self.refine = refine
         self.retry = retry or RetryPolicy()
         self.min_interval = min_interval
         # Appended to 401/403 messages: which variables to set (a connector knows, HTTP does not).
@@ -121,6 +133,12 @@ class HttpClient:
     def post_json(self, path: str, body: Any) -> Any:
         return self.decode_json(self.request("POST", path, json=body))
 
+    def post_form(
+        self, path: str, form: Mapping[str, str], headers: Mapping[str, str] | None = None
+    ) -> Any:
+        """POST an `application/x-www-form-urlencoded` body (OAuth token endpoints)."""
+        return self.decode_json(self.request("POST", path, data=form, headers=headers))
+
     def decode_json(self, response: httpx.Response) -> Any:
         try:
             return orjson.loads(response.content)
@@ -139,6 +157,7 @@ class HttpClient:
         params: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
         json: Any = None,
+        data: Mapping[str, str] | None = None,
     ) -> httpx.Response:
         """Send one request, retrying transient failures; 2xx and 304 are returned."""
         attempts = max(1, self.retry.attempts)
@@ -148,7 +167,7 @@ class HttpClient:
             self.requests += 1
             try:
                 response = self._client.request(
-                    method, path, params=params, headers=headers, json=json
+                    method, path, params=params, headers=headers, json=json, data=data
                 )
             except httpx.TransportError as exc:  # connect, read, timeout, protocol errors
                 error = SourceTransient(f"{self.source}: cannot reach {path}: {_describe(exc)}")
@@ -158,6 +177,9 @@ class HttpClient:
                 status = response.status_code
                 if status < 400:
                     return response
+                refined = self.refine(response) if self.refine else None
+                if refined is not None:
+                    raise refined
                 if status not in RETRYABLE_STATUS:
                     raise self._terminal(response)
                 hinted = retry_after(response.headers, self._clock())
@@ -179,6 +201,42 @@ class HttpClient:
                 ) from None
             self._sleep(delay)
         raise AssertionError("unreachable")  # the loop returns or raises
+
+    def stream_lines(
+        self,
+        path: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        read_timeout: float | None = None,
+    ) -> Generator[str, None, None]:
+        """Lines of a long-lived streaming response (NDJSON), as they arrive; blank keep-alive
+        lines included, so a caller can tell a quiet stream from a dead one.
+
+        One attempt: a long-lived stream's reconnect policy (how long to back off, when to
+        give up) belongs to its connector. Errors are classified as for `request`.
+        """
+        self._wait_for_turn()
+        self._last_request = self._clock()
+        self.requests += 1
+        timeout = httpx.Timeout(self._client.timeout.connect, read=read_timeout)
+        try:
+            with self._client.stream("GET", path, params=params, timeout=timeout) as response:
+                self._note_budget(response)
+                if response.status_code >= 400:
+                    response.read()
+                    refined = self.refine(response) if self.refine else None
+                    if refined is not None:
+                        raise refined
+                    if response.status_code not in RETRYABLE_STATUS:
+                        raise self._terminal(response)
+                    raise SourceTransient(
+                        f"{self.source}: {_status_line(response)} from {path}",
+                        retry_after=retry_after(response.headers, self._clock()),
+                    )
+                yield from response.iter_lines()
+        except httpx.TransportError as exc:
+            raise StreamDropped(f"{self.source}: stream {path} broke: {_describe(exc)}") from None
+        raise StreamDropped(f"{self.source}: the server closed stream {path}")
 
     # ---- pacing --------------------------------------------------------------------------------
     def _wait_for_turn(self) -> None:
@@ -275,10 +333,13 @@ def _error_detail(response: httpx.Response) -> str:
         return ""
     if not isinstance(body, dict):
         return ""
-    for key in ("error_description", "message", "error"):
+    for key in ("error_description", "message", "error", "detail", "title"):
         value = body.get(key)
         if isinstance(value, str) and value:
             return value[:200]
+    nested = body.get("error")  # Google APIs: {"error": {"code", "message", "errors"}}
+    if isinstance(nested, dict) and isinstance(nested.get("message"), str):
+        return str(nested["message"])[:200]
     return ""
 
 

@@ -11,22 +11,34 @@ from __future__ import annotations
 import importlib
 import json
 import tomllib
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from hubbub.connectors.base import Connector, SourceConfig
-from hubbub.connectors.cursors import valid_name
+from hubbub.connectors.cursors import StateStore, valid_name
 from hubbub.errors import ConfigError
 
 # type name → "module:Class", imported only when a source of that type is used.
 TYPES: dict[str, str] = {
     "hackernews": "hubbub.connectors.hackernews.connector:HackerNewsConnector",
     "mastodon": "hubbub.connectors.mastodon.connector:MastodonConnector",
+    "mastodon_stream": "hubbub.connectors.mastodon.streaming:MastodonStreamConnector",
     "bluesky": "hubbub.connectors.bluesky.connector:BlueskyConnector",
+    "bluesky_jetstream": "hubbub.connectors.bluesky.jetstream:BlueskyJetstreamConnector",
     "rss": "hubbub.connectors.rss.connector:RssConnector",
+    "bilibili": "hubbub.connectors.bilibili.connector:BilibiliSearchConnector",
+    "bilibili_replies": "hubbub.connectors.bilibili.connector:BilibiliRepliesConnector",
+    "bilibili_danmaku": "hubbub.connectors.bilibili.connector:BilibiliDanmakuConnector",
+    "bilibili_live": "hubbub.connectors.bilibili.live:BilibiliLiveConnector",
+    "reddit": "hubbub.connectors.reddit.connector:RedditConnector",
+    "youtube": "hubbub.connectors.youtube.connector:YouTubeConnector",
+    "x": "hubbub.connectors.x.connector:XConnector",
+    "x_stream": "hubbub.connectors.x.stream:XStreamConnector",
+    "weibo": "hubbub.connectors.weibo.connector:WeiboConnector",
 }
 # Asked for in issue 8 and not built yet: named in errors so nobody thinks a typo is to blame.
-PLANNED = ("reddit", "youtube", "x", "weibo", "bilibili")
+PLANNED: tuple[str, ...] = ()
 
 
 def connector_class(type_name: str) -> type[Connector]:
@@ -44,6 +56,35 @@ def connector_class(type_name: str) -> type[Connector]:
 
 def make_connector(config: SourceConfig, **kwargs: Any) -> Connector:
     return connector_class(config.type)(config, **kwargs)
+
+
+def health_report(home: Path, now: datetime | None = None) -> list[dict[str, Any]]:
+    """Every configured source with its health, in file order: what `hubbub source list` prints
+    and `GET /v1/sources` returns (one function, so the two cannot disagree)."""
+    now = now or datetime.now(UTC)
+    states = StateStore(home)
+    rows: list[dict[str, Any]] = []
+    for name, config in load_sources(home).items():
+        health = states.load(name).health
+        rows.append(
+            {
+                "name": name,
+                "type": config.type,
+                "status": health.status(),
+                "last_run_at": health.last_run_at,
+                "last_success_at": health.last_success_at,
+                "items_per_hour": health.items_per_hour(now),
+                "lag_seconds": health.lag_seconds,
+                "items_total": health.items_total,
+                "newest_item_at": health.newest_item_at,
+                "last_error": health.last_error,
+                "last_error_kind": health.last_error_kind,
+                "last_error_at": health.last_error_at,
+                "consecutive_failures": health.consecutive_failures,
+                "retry_after_until": health.retry_after_until,
+            }
+        )
+    return rows
 
 
 def _config_path(home: Path) -> Path:

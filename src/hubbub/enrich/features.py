@@ -42,6 +42,23 @@ _HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # Word tokens: letter/digit runs, Weibo [表情] codes, and runs of ! or ?.
 _WORD = re.compile(r"\[[^\[\]\s]{1,8}\]|[!?！？]+|\w+")
 _T2S = opencc.OpenCC("t2s")
+# Negators of the languages we have training data for (after casefolding; "don't" is tokenized
+# as "don" + "t"). Chinese negation (不, 没, 别) is left to the character n-grams ("不好").
+# fmt: off
+_NEGATORS = frozenset({
+    "not", "no", "never", "nothing", "nobody", "none", "nor", "neither", "cannot", "t",  # en
+    "isnt", "dont", "doesnt", "didnt", "cant", "wont",
+    "ne", "pas", "jamais", "rien", "personne", "aucun",  # fr
+    "nicht", "kein", "keine", "keinen", "nie", "niemals", "nichts",  # de
+    "nunca", "nada", "nadie", "tampoco", "ni", "sin",  # es
+    "non", "mai", "niente", "nessuno", "senza",  # it
+    "não", "nao", "nem", "sem",  # pt
+    "nahi", "nahin", "nai", "mat",  # romanized hi
+    "لا", "لم", "لن", "ما", "ليس",  # ar
+})
+# fmt: on
+_NEG_SCOPE = 3
+_NEG_FLAG = 0x5F4E4547  # xor'ed into a negated word's hash
 
 _MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
 _PRIME = np.uint64(0x100000001B3)
@@ -81,6 +98,12 @@ class FeatureConfig:
     # Segment Han runs into words with rjieba (jieba's dictionary) for the word n-grams; without
     # it a whole Chinese clause would be one rare "word".
     cjk_words: bool = False
+    # Mark the few words after a negator ("not good" -> good_NEG) as features of their own: a
+    # bag of n-grams otherwise sees "good" in "not good" as praise beyond the bigram's reach.
+    negation: bool = False
+    # Also hash each word together with the post's language: small languages get weights of
+    # their own instead of sharing every form with the much larger English and Chinese sets.
+    lang_words: bool = False
 
     def to_array(self) -> np.ndarray:
         return np.array(
@@ -91,6 +114,8 @@ class FeatureConfig:
                 self.word_ngrams,
                 int(self.lang_feature),
                 int(self.cjk_words),
+                int(self.negation),
+                int(self.lang_words),
             ],
             dtype=np.int64,
         )
@@ -98,7 +123,9 @@ class FeatureConfig:
     @classmethod
     def from_array(cls, values: np.ndarray) -> FeatureConfig:
         b, cmin, cmax, wn, lf, *rest = (int(v) for v in values)
-        return cls(b, cmin, cmax, wn, bool(lf), bool(rest[0]) if rest else False)
+        # Files written before an option existed leave it off.
+        flags = [bool(v) for v in rest] + [False] * (3 - len(rest))
+        return cls(b, cmin, cmax, wn, bool(lf), *flags[:3])
 
 
 def _finalize(h: np.ndarray, salt: int, buckets: int) -> np.ndarray:
@@ -143,16 +170,45 @@ def _char_ngrams(texts: list[str], cfg: FeatureConfig) -> tuple[list[np.ndarray]
     return buckets_out, docs_out
 
 
-def _word_ngrams(texts: list[str], cfg: FeatureConfig) -> tuple[list[np.ndarray], list[np.ndarray]]:
+def _word_hash(word: str) -> int:
+    return zlib.crc32(word.encode("utf-8", "surrogatepass"))
+
+
+def _negated_words(words: list[str]) -> list[int]:
+    """Hashes of the words in the scope of a negator: up to `_NEG_SCOPE` words after it,
+    cut short by ! or ?. The hash differs from the plain word's (xor with a constant)."""
+    out: list[int] = []
+    scope = 0
+    for w in words:
+        if w in _NEGATORS:
+            scope = _NEG_SCOPE
+        elif w[0] in "!?！？":
+            scope = 0
+        elif scope:
+            out.append(_word_hash(w) ^ _NEG_FLAG)
+            scope -= 1
+    return out
+
+
+def _word_ngrams(
+    texts: list[str], langs: list[str | None] | None, cfg: FeatureConfig
+) -> tuple[list[np.ndarray], list[np.ndarray]]:
     hashes: list[int] = []
     starts: list[int] = []
-    for t in texts:
+    negated: list[int] = []
+    negated_doc: list[int] = []
+    for d, t in enumerate(texts):
         starts.append(len(hashes))
-        for w in _WORD.findall(t):
+        words = _WORD.findall(t)
+        for w in words:
             if cfg.cjk_words and len(w) > 1 and _HAN.search(w):
-                hashes.extend(zlib.crc32(p.encode("utf-8", "surrogatepass")) for p in rjieba.cut(w))
+                hashes.extend(_word_hash(p) for p in rjieba.cut(w))
             else:
-                hashes.append(zlib.crc32(w.encode("utf-8", "surrogatepass")))
+                hashes.append(_word_hash(w))
+        if cfg.negation and words:
+            found = _negated_words(words)
+            negated.extend(found)
+            negated_doc.extend([d] * len(found))
     starts.append(len(hashes))
     if not hashes:
         return [], []
@@ -172,14 +228,26 @@ def _word_ngrams(texts: list[str], cfg: FeatureConfig) -> tuple[list[np.ndarray]
             same = doc[:usable] == doc[n - 1 : n - 1 + usable]
             out_b.append(_finalize(g[same], n, cfg.buckets))
             out_d.append(doc[:usable][same])
+        if negated:
+            out_b.append(_finalize(np.array(negated, dtype=np.uint64), 5, cfg.buckets))
+            out_d.append(np.array(negated_doc, dtype=np.int64))
+        if cfg.lang_words:
+            lang_list = langs if langs is not None else [None] * len(texts)
+            lang_h = np.array([_lang_hash(g) for g in lang_list], dtype=np.uint64)
+            out_b.append(_finalize(h * _PRIME + lang_h[doc], 6, cfg.buckets))
+            out_d.append(doc)
     return out_b, out_d
+
+
+@lru_cache(maxsize=1024)
+def _lang_hash(lang: str | None) -> int:
+    return zlib.crc32((lang or "und").split("-")[0].lower().encode())
 
 
 @lru_cache(maxsize=1024)
 def lang_bucket(lang: str | None, buckets: int) -> int:
     """The bucket of the "this post is in language X" feature (lets a model learn priors)."""
-    key = (lang or "und").split("-")[0].lower()
-    h = np.array([zlib.crc32(key.encode())], dtype=np.uint64)
+    h = np.array([_lang_hash(lang)], dtype=np.uint64)
     return int(_finalize(h, 7, buckets)[0])
 
 
@@ -189,7 +257,7 @@ def featurize(
     """CSR parts ``(indptr, indices, values)`` of the feature matrix of a batch of texts."""
     norm = [normalize(t or "") for t in texts]
     parts_b, parts_d = _char_ngrams(norm, cfg)
-    wb, wd = _word_ngrams(norm, cfg)
+    wb, wd = _word_ngrams(norm, langs, cfg)
     parts_b += wb
     parts_d += wd
     n_docs = len(texts)

@@ -54,11 +54,12 @@ def parse(unit: bytes) -> list[dict[str, Any]]:
     responses = doc if isinstance(doc, list) else [doc]
     items: list[dict[str, Any]] = []
     for response in responses:
-        items.extend(_join(response))
+        items.extend(join_response(response))
     return items
 
 
-def _join(response: Any) -> list[dict[str, Any]]:
+def join_response(response: Any) -> list[dict[str, Any]]:
+    """One API response → its self-contained raw items (also the live `x` connector's)."""
     if not isinstance(response, dict) or not any(k in response for k in ("data", *_RESPONSE_KEYS)):
         raise InvalidPost("not an X API v2 response (no data, includes or meta)")
     data = response.get("data")

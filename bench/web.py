@@ -1,0 +1,166 @@
+"""Figures for the web dashboard (issue #6): a topic dashboard on 1M posts in headless Chromium.
+
+    python bench/web.py                       # 1,000,000 demo posts, topic "Aurora"
+    python bench/web.py --posts 200000 --runs 3 --topic "Aurora X5"
+
+Builds the demo workspace once with `hubbub demo --no-serve` (all default enrichers; a few
+minutes for 1M) and keeps it under --data (default /tmp/hubbub-bench-web) for later runs,
+serves it with `hubbub serve`, signs in with the server's local token, and loads the topic
+dashboard --runs times in Debian's chromium (Playwright; no browser download). Per load:
+
+    first paint          the page shell (title, filters, KPI cards): first-contentful-paint
+    first chart filled   the first chart drawn with its data (first meaningful paint)
+    every chart filled   every chart and the post stream drawn with data
+
+The first load is cold for the server (a fresh process); the median is over the later, warm
+loads. Targets (issue #6): first meaningful paint ≤ 1 s, every chart filled ≤ 2 s, 2 cores.
+Prints figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+MARKS_JS = """
+() => {
+  const paint = performance.getEntriesByType('paint')
+    .find(e => e.name === 'first-contentful-paint');
+  const marks = performance.getEntriesByType('mark').filter(m => m.name.startsWith('hubbub:'));
+  return {fcp: paint ? paint.startTime : null,
+          marks: Object.fromEntries(marks.map(m => [m.name, m.startTime]))};
+}
+"""
+
+
+def build(home: Path, posts: int) -> None:
+    done = home.parent / f"built.{posts}"
+    if done.exists():
+        print(f"workspace: {posts:,} posts reused from {home}")
+        return
+    shutil.rmtree(home, ignore_errors=True)
+    started = time.perf_counter()
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "hubbub.cli.main",
+            "demo",
+            "--posts",
+            str(posts),
+            "--no-serve",
+            "--home",
+            str(home),
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    done.touch()
+    print(f"workspace: {posts:,} posts built in {time.perf_counter() - started:.0f} s ({home})")
+
+
+def serve(home: Path, port: int) -> tuple[subprocess.Popen[bytes], str, str]:
+    from hubbub.api.server_file import running_server
+
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "hubbub.cli.main",
+            "serve",
+            "--port",
+            str(port),
+            "--home",
+            str(home),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        info = running_server(home)
+        if info is not None:
+            return server, info.url, info.token
+        if server.poll() is not None:
+            raise SystemExit("hubbub serve exited; is another server using this home?")
+        time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("hubbub serve did not start within 2 minutes")
+
+
+def measure(url: str, token: str, topic: str, runs: int) -> list[dict[str, float]]:
+    from playwright.sync_api import sync_playwright
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        raise SystemExit("needs Debian's chromium: apt-get install -y chromium fonts-noto-cjk")
+    loads = []
+    with sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1440, "height": 900})
+        page.set_default_timeout(120_000)
+        page.goto(url + "/signin")
+        page.fill("#token", token)
+        page.click("button[type=submit]")
+        page.wait_for_url("**/topics")
+        for _ in range(runs):
+            page.goto(f"{url}/w/default/topics/{quote(topic, safe='')}")
+            page.wait_for_selector("body[data-charts-ready=true]")
+            found = page.evaluate(MARKS_JS)
+            panels = [v for k, v in found["marks"].items() if k.startswith("hubbub:panel:")]
+            loads.append(
+                {
+                    "first paint": found["fcp"] / 1000,
+                    "first chart filled": min(panels) / 1000,
+                    "every chart filled": found["marks"]["hubbub:charts-ready"] / 1000,
+                    **{
+                        k.removeprefix("hubbub:panel:"): v / 1000
+                        for k, v in found["marks"].items()
+                        if k.startswith("hubbub:panel:")
+                    },
+                }
+            )
+        browser.close()
+    return loads
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--posts", type=int, default=1_000_000)
+    parser.add_argument("--topic", default="Aurora")
+    parser.add_argument("--runs", type=int, default=6, help="page loads (the first is cold)")
+    parser.add_argument("--port", type=int, default=8477)
+    parser.add_argument("--data", type=Path, default=Path("/tmp/hubbub-bench-web"))
+    args = parser.parse_args()
+    home = args.data / f"home-{args.posts}"
+    args.data.mkdir(parents=True, exist_ok=True)
+    build(home, args.posts)
+    server, url, token = serve(home, args.port)
+    try:
+        loads = measure(url, token, args.topic, args.runs)
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+    print(
+        f"\ntopic dashboard {args.topic!r} on {args.posts:,} posts, {args.runs} loads "
+        "(seconds after navigation start)"
+    )
+    warm = loads[1:] or loads
+    for name in loads[0]:
+        values = [load[name] for load in warm]
+        median = statistics.median(values)
+        print(
+            f"  {name:<20} cold {loads[0][name]:6.2f}   warm median {median:6.2f}"
+            f"   (min {min(values):.2f}, max {max(values):.2f})"
+        )
+    print("targets: first chart filled (first meaningful paint) ≤ 1 s, every chart filled ≤ 2 s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Reddit: subreddit listings (new posts, new comments) and search, with OAuth app-only auth."""

@@ -1,0 +1,1 @@
+"""Weibo: the open API (access token) and the m.weibo.cn search JSON."""

@@ -1,0 +1,159 @@
+"""The stages after the store: percolation, then the alert engine. Each is a thread reading a
+durable consumer, acknowledging a message only once its effects are done (published onwards,
+alerts stored), so a stage stopped mid-batch leaves the message for the next read."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pyarrow as pa
+
+from hubbub.alerts.engine import AlertEngine
+from hubbub.alerts.model import Alert
+from hubbub.bus.base import SUBJECTS, Bus, BusClosed
+from hubbub.live.watchlist import TopicMatcher, Watchlist
+
+log = logging.getLogger("hubbub.live")
+FETCH_BATCH = 16
+POLL_SECONDS = 0.2
+
+
+class Stage:
+    """A thread running `step` until stopped; a failing step is logged and retried, never
+    allowed to end the thread (a bad batch must not stall the pipeline)."""
+
+    name = "stage"
+
+    def __init__(self) -> None:
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.errors = 0
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name=f"hubbub-{self.name}", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.step()
+            except BusClosed:
+                return
+            except Exception:
+                self.errors += 1
+                log.exception("%s stage failed on a batch; it will be retried", self.name)
+                time.sleep(0.5)
+
+    def step(self) -> None:
+        raise NotImplementedError
+
+
+class PercolateStage(Stage):
+    """Stored rows → the topics each matches → `hubbub.posts.matched`."""
+
+    name = "percolate"
+
+    def __init__(self, bus: Bus, watchlist: Watchlist | None, matcher: TopicMatcher | None = None):
+        super().__init__()
+        self.bus = bus
+        self.watchlist = watchlist
+        self.matcher = matcher or TopicMatcher(())
+        self.consumer = bus.consumer(SUBJECTS["stored"], "percolate")
+        self.posts = 0
+        self.generation = -1
+
+    def refresh(self) -> None:
+        if self.watchlist is None:
+            return
+        watched = self.watchlist.current()
+        if watched.generation != self.generation:
+            self.matcher = TopicMatcher(watched.topics)
+            self.generation = watched.generation
+
+    def step(self) -> None:
+        self.refresh()
+        for message in self.consumer.fetch(FETCH_BATCH, POLL_SECONDS):
+            table: pa.Table = message.payload
+            rows = table.to_pylist()
+            matches = self.matcher.match(rows)
+            kept = [(r, m) for r, m in zip(rows, matches, strict=True) if m]
+            # Published even when nothing matched: the batch's newest time moves event time.
+            newest = max((r["created_at"].timestamp() for r in rows), default=None)
+            self.bus.publish(
+                SUBJECTS["matched"], ([r for r, _ in kept], [m for _, m in kept], newest)
+            )
+            self.posts += len(rows)
+            self.consumer.ack(message)
+
+
+class AlertStage(Stage):
+    """Matched rows → the alert engine → `sink` (store and deliver, or print in a replay).
+
+    `clock` gives "now" in epoch seconds; None means event time (the newest post seen), which
+    is what a replay uses so that buckets close as the stream's time passes.
+    """
+
+    name = "alerts"
+
+    def __init__(
+        self,
+        bus: Bus,
+        engine: AlertEngine,
+        sink: Callable[[list[Alert]], None],
+        clock: Callable[[], float] | None = time.time,
+        watchlist: Watchlist | None = None,
+    ) -> None:
+        super().__init__()
+        self.bus = bus
+        self.engine = engine
+        self.sink = sink
+        self.clock = clock
+        self.watchlist = watchlist
+        self.consumer = bus.consumer(SUBJECTS["matched"], "alerts")
+        self.generation = -1
+
+    def now(self) -> float:
+        if self.clock is not None:
+            return self.clock()
+        return self.engine.watermark if self.engine.watermark is not None else 0.0
+
+    def refresh(self) -> None:
+        if self.watchlist is None:
+            return
+        watched = self.watchlist.current()
+        if watched.generation != self.generation:
+            self.engine.set_rules(watched.rules, watched.groups)
+            self.generation = watched.generation
+
+    def step(self) -> None:
+        self.refresh()
+        for message in self.consumer.fetch(FETCH_BATCH, POLL_SECONDS):
+            self.process(message.payload)
+            self.flush()  # after each batch: in event time, its posts are what moves the clock
+            self.consumer.ack(message)
+        self.flush()
+
+    def process(self, payload: tuple[list[dict[str, Any]], list[list[Any]], float | None]) -> None:
+        rows, matches, newest = payload
+        if newest is not None:
+            self.engine.saw(newest)
+        alerts = self.engine.observe(rows, matches, self.now())
+        if alerts:
+            self.sink(alerts)
+
+    def flush(self) -> None:
+        """Close the buckets whose time has come."""
+        if self.engine.watermark is None and self.clock is None:
+            return
+        alerts = self.engine.advance(self.now())
+        if alerts:
+            self.sink(alerts)

@@ -1,0 +1,1 @@
+"""The dashboard's pages and the fragments and JSON their scripts load."""
