@@ -3,6 +3,7 @@ arrival → webhook-delivered latency of the live pipeline at 1,000 posts/s.
 
     python bench/alerts.py [--part planted,crisislex,latency] [--seed 7]
         [--data /work/shared/data/crisislex/CrisisLexT26] [--rate 1000] [--seconds 30]
+        [--repeats 3] [--weeks 6]
 
 Prints figures; passes or fails nothing.
 
@@ -155,7 +156,7 @@ def run_stamps(stamps: list[float], rule: Rule, start: float, hours: int) -> lis
     return alerts
 
 
-def planted(seed: int) -> None:
+def planted(seed: int, repeats: int = 3, weeks: int = 6) -> None:
     rng = random.Random(seed)
     rule = make_rule("T", "volume_spike", "1h", id=1)
     print(f"planted events, volume_spike defaults {rule.params}, cooldown {rule.cooldown_seconds}s")
@@ -164,12 +165,12 @@ def planted(seed: int) -> None:
         for shape in ("instantaneous", "progressive", None):
             found = total = alerts_n = true_alerts = 0
             delays: list[float] = []
-            weeks = 0
+            topic_weeks = 0.0
             for base in (5.0, 20.0, 100.0):
-                for _ in range(3):
-                    counts, events = make_stream(rng, base, seasonal, shape)
+                for _ in range(repeats):
+                    counts, events = make_stream(rng, base, seasonal, shape, weeks)
                     alerts = run_counts(counts, rule, rng)
-                    weeks += len(counts) / WEEK_HOURS
+                    topic_weeks += len(counts) / WEEK_HOURS
                     alerts_n += len(alerts)
                     for event in events:
                         total += 1
@@ -194,7 +195,7 @@ def planted(seed: int) -> None:
                     f"{found}/{total}" if total else "-",
                     f"{found / total:.3f}" if total else "-",
                     f"{true_alerts / alerts_n:.3f}" if alerts_n and total else "-",
-                    f"{false / weeks:.2f}",
+                    f"{false / topic_weeks:.2f}",
                     f"{statistics.median(delays):.2f}" if delays else "-",
                 )
             )
@@ -421,10 +422,12 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DEFAULT_CRISISLEX)
     parser.add_argument("--rate", type=int, default=1000)
     parser.add_argument("--seconds", type=int, default=30)
+    parser.add_argument("--repeats", type=int, default=3, help="streams per kind and rate")
+    parser.add_argument("--weeks", type=int, default=6, help="length of each stream (3 or more)")
     args = parser.parse_args()
     parts = args.part.split(",")
     if "planted" in parts:
-        planted(args.seed)
+        planted(args.seed, args.repeats, args.weeks)
     if "crisislex" in parts:
         crisislex(args.data)
     if "latency" in parts:

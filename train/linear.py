@@ -5,15 +5,16 @@ from __future__ import annotations
 import itertools
 import time
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
+from corpora import Example
 from scipy import sparse
 from scipy.optimize import minimize_scalar
 from sklearn.linear_model import LogisticRegression
 
-from hubbub.enrich.features import FeatureConfig, featurize
+from hubbub.enrich.features import FeatureConfig, LinearTextModel, featurize
 
 
 def tune_split(keys: Sequence[str], one_in: int = 10) -> np.ndarray:
@@ -47,6 +48,70 @@ def fit(
     model.fit(x, y, sample_weight=sample_weight)
     print(f"  fitted {x.shape[0]} rows in {time.perf_counter() - t0:.0f}s")
     return model
+
+
+def fit_calibrated(
+    x: sparse.csr_matrix,
+    y: np.ndarray,
+    w: np.ndarray,
+    keys: Sequence[str],
+    c: float,
+    report: Callable[[np.ndarray, np.ndarray], dict[str, float]],
+) -> tuple[LogisticRegression, float]:
+    """Fit on 90 % of the rows, print `report(logits, tune_mask)` on the other 10 % (the figures
+    that choose features and hyper-parameters) and fit the temperature there; then refit on all
+    rows. Returns the final model and its temperature."""
+    tune = tune_split(keys)
+    held = fit(x[~tune], y[~tune], c, sample_weight=w[~tune])
+    logits = held.decision_function(x[tune])
+    for name, v in report(logits, tune).items():
+        print(f"  tune slice {name:28s} {v:.4f}")
+    temperature = fit_temperature(logits, y[tune])
+    return fit(x, y, c, sample_weight=w), temperature
+
+
+def fit_heads(
+    x: sparse.csr_matrix,
+    y: np.ndarray,
+    w: np.ndarray,
+    langs: Sequence[str],
+    keys: Sequence[str],
+    head_langs: Sequence[str],
+    c: float,
+    report: Callable[[np.ndarray, np.ndarray, np.ndarray], dict[str, float]],
+) -> dict[str, tuple[np.ndarray, np.ndarray, float]]:
+    """A model of its own for each of `head_langs`, fitted on that language's rows alone
+    (`fit_calibrated`); `report(logits, rows, tune)` gets the row mask of the language too."""
+    heads = {}
+    lang_arr = np.array(langs)
+    for lang in head_langs:
+        rows = lang_arr == lang
+        print(f"{lang} head ({rows.sum()} rows):")
+        sub_keys = [k for k, keep in zip(keys, rows, strict=True) if keep]
+        model, t = fit_calibrated(
+            x[rows], y[rows], w[rows], sub_keys, c, lambda z, tune, r=rows: report(z, r, tune)
+        )
+        heads[lang] = (model.coef_, model.intercept_, t)
+    return heads
+
+
+def tune_report(
+    train: Sequence[Example], scores: Callable[[np.ndarray, list[Example]], dict[str, float]]
+) -> Callable[[np.ndarray, np.ndarray, np.ndarray], dict[str, float]]:
+    """`scores` of tune-slice logits, given which training rows were used and which of those
+    formed the tune slice."""
+
+    def report(logits: np.ndarray, rows: np.ndarray, tune: np.ndarray) -> dict[str, float]:
+        used = [e for e, keep in zip(train, rows, strict=True) if keep]
+        return scores(logits, [e for e, t in zip(used, tune, strict=True) if t])
+
+    return report
+
+
+def shipped_logits(path: Path, rows: Sequence[Example]) -> tuple[np.ndarray, np.ndarray]:
+    """Logits and per-row temperatures of the file just written, through the inference code."""
+    model = LinearTextModel(path)
+    return model.calibrated_logits([e.text for e in rows], [e.lang for e in rows])
 
 
 def softmax(logits: np.ndarray) -> np.ndarray:
@@ -86,10 +151,20 @@ def export(
     labels: list[str],
     cfg: FeatureConfig,
     temperature: float,
+    heads: dict[str, tuple[np.ndarray, np.ndarray, float]] | None = None,
     **meta: str,
 ) -> None:
-    """Write the weights as float16 in a compressed .npz: no pickle, numpy-only to load."""
+    """Write the weights as float16 in a compressed .npz: no pickle, numpy-only to load.
+    `heads` maps a language to the (coef, bias, temperature) of a model of its own."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    extra = {}
+    if heads:
+        extra = {
+            "head_langs": np.array(list(heads)),
+            "head_weights": np.stack([c.T for c, _, _ in heads.values()]).astype(np.float16),
+            "head_bias": np.stack([b for _, b, _ in heads.values()]).astype(np.float32),
+            "head_temperature": np.array([t for _, _, t in heads.values()], dtype=np.float32),
+        }
     np.savez_compressed(
         path,
         weights=coef.T.astype(np.float16),  # (buckets, classes)
@@ -97,6 +172,7 @@ def export(
         labels=np.array(labels),
         feature_config=cfg.to_array(),
         temperature=np.array(temperature),
+        **extra,
         **{f"meta_{k}": np.array(v) for k, v in meta.items()},
     )
     print(f"  wrote {path} ({path.stat().st_size / 1e6:.1f} MB)")

@@ -18,7 +18,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -36,9 +36,13 @@ CREATE TABLE IF NOT EXISTS tokens (
     role TEXT NOT NULL,
     name TEXT NOT NULL,
     created_at TEXT NOT NULL,
-    revoked_at TEXT
+    revoked_at TEXT,
+    last_used_at TEXT
 );
 """
+# How stale a token's last-used time may get: recording every request would make each one a
+# SQLite write; to the minute is what an admin deciding which token to revoke needs.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 class AuthError(HubbubError):
@@ -59,6 +63,7 @@ class Principal:
     name: str = ""
     created_at: datetime | None = None
     revoked_at: datetime | None = None
+    last_used_at: datetime | None = None
 
     def can(self, role: str) -> bool:
         return ROLES.index(self.role) >= ROLES.index(role)
@@ -80,6 +85,7 @@ class Principal:
             "name": self.name,
             "created_at": self.created_at.isoformat() if self.created_at else None,
             "revoked_at": self.revoked_at.isoformat() if self.revoked_at else None,
+            "last_used_at": self.last_used_at.isoformat() if self.last_used_at else None,
         }
 
 
@@ -98,6 +104,9 @@ class TokenStore:
         self.home = Path(home)
         self._conn = connect(self.home)
         self._conn.executescript(_SCHEMA)
+        columns = {r["name"] for r in self._conn.execute("PRAGMA table_info(tokens)")}
+        if "last_used_at" not in columns:  # a home made before tokens recorded their use
+            self._conn.execute("ALTER TABLE tokens ADD COLUMN last_used_at TEXT")
 
     def close(self) -> None:
         self._conn.close()
@@ -159,7 +168,13 @@ class TokenStore:
             raise AuthError("unknown API token; create one with `hubbub token create`")
         if row["revoked_at"] is not None:
             raise AuthError("this API token was revoked; create a new one")
-        return _principal(row)
+        who = _principal(row)
+        now = datetime.now(UTC)
+        if who.last_used_at is None or now - who.last_used_at >= LAST_USED_RESOLUTION:
+            self._conn.execute(
+                "UPDATE tokens SET last_used_at = ? WHERE id = ?", (now.isoformat(), who.token_id)
+            )
+        return who
 
 
 def _principal(row: Any) -> Principal:
@@ -170,4 +185,9 @@ def _principal(row: Any) -> Principal:
         name=row["name"],
         created_at=datetime.fromisoformat(row["created_at"]),
         revoked_at=datetime.fromisoformat(row["revoked_at"]) if row["revoked_at"] else None,
+        last_used_at=_time(row["last_used_at"]),
     )
+
+
+def _time(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None

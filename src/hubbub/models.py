@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Any
 
+from hubbub import settings
 from hubbub.errors import InvalidPost
 
 KINDS = frozenset(
@@ -22,7 +23,7 @@ MEDIA_TYPES = frozenset({"image", "video", "gif", "audio", "link", "other"})
 MAX_COUNT = 2**63 - 1
 # Per-post size limit (docs/ndjson-format.md): deriving the matching text of a post costs
 # ~20x its size in memory, so one huge post could exhaust a worker.
-MAX_TEXT_CHARS = 1_000_000
+MAX_TEXT_CHARS = settings.limit("post_chars")
 
 
 @dataclass(slots=True)

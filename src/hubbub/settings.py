@@ -84,6 +84,48 @@ SETTINGS: tuple[Setting, ...] = (
 _BY_NAME = {s.name: s for s in SETTINGS}
 
 
+@dataclass(frozen=True)
+class Limit:
+    """A fixed bound on input size (not configurable: memory is sized by it); docs/operations.md."""
+
+    name: str
+    value: int
+    unit: str
+    help: str
+
+
+MiB = 1024 * 1024
+LIMITS: tuple[Limit, ...] = (
+    Limit(
+        "post_chars",
+        1_000_000,
+        "characters",
+        "Text plus title of one post; deriving its matching text costs ~20x its size in memory.",
+    ),
+    Limit(
+        "line_bytes",
+        16 * MiB,
+        "bytes",
+        "One line of an import file; a longer line is a reject, skipped without holding it.",
+    ),
+    Limit(
+        "document_bytes",
+        256 * MiB,
+        "bytes",
+        "A file that is one JSON document (not a line per item); convert larger ones to NDJSON.",
+    ),
+    Limit("query_chars", 10_000, "characters", "One boolean query (Radarly, Talkwalker: ~4,000)."),
+    Limit("query_terms", 2_000, "terms", "Terms in one boolean query."),
+    Limit("query_depth", 32, "levels", "Bracket nesting in one boolean query."),
+)
+_LIMITS = {limit.name: limit.value for limit in LIMITS}
+
+
+def limit(name: str) -> int:
+    """The value of a declared input limit (see LIMITS)."""
+    return _LIMITS[name]
+
+
 def resolve_home(option: str | Path | None = None) -> Path:
     """The workspace home: --home, else HUBBUB_HOME, else ~/.hubbub."""
     raw = option or os.environ.get("HUBBUB_HOME") or _BY_NAME["home"].default

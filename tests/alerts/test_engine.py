@@ -165,3 +165,13 @@ def test_a_volume_threshold_fires_as_soon_as_it_is_crossed():
     first = engine.observe([row(T0 + i, i) for i in range(4)], [[AURORA]] * 4, T0 + 10)
     second = engine.observe([row(T0 + 20, 9)], [[AURORA]], T0 + 20)
     assert first == [] and len(second) == 1 and second[0].partial
+
+
+def test_a_rule_change_keeps_history_and_names_the_new_series():
+    hourly = make_rule("Aurora", "volume_spike", "1h", id=1)
+    engine = AlertEngine()
+    assert engine.set_rules([hourly], {}) == [(AURORA, 3600)]
+    feed(engine, [5, 5, 5])
+    quarter = make_rule("Aurora", "volume_spike", "15m", id=2)
+    assert engine.set_rules([hourly, quarter], {}) == [(AURORA, 900)]
+    assert engine._series[(AURORA, 3600)].count_at(int(T0)) == 5  # kept across the reload

@@ -83,6 +83,17 @@ BAD = {
     ("POST", "/api/import-dataset/"): ("/api/import-dataset/", None, 400, "invalid-parameter"),
     ("GET", "/api/check-query/"): ("/api/check-query/?key=nope", None, 400, "invalid-parameter"),
     ("GET", "/api/zeeschuimer/connect"): ("/api/zeeschuimer/connect", None, 200, None),
+    ("GET", "/v1/alerts"): ("/v1/alerts?since=yesterday", None, 400, "invalid-parameter"),
+    ("GET", "/v1/alerts/{alert_id}"): ("/v1/alerts/999", None, 404, "not-found"),
+    ("POST", "/v1/alerts/{alert_id}/ack"): ("/v1/alerts/999/ack", None, 404, "not-found"),
+    ("GET", "/v1/alerts/rules"): ("/v1/alerts/rules?topic=Nope", None, 200, None),  # empty list
+    ("POST", "/v1/alerts/rules"): (
+        "/v1/alerts/rules",
+        {"topic": "Aurora", "kind": "threshold", "params": {"analytic": "likes", "value": 1}},
+        400,
+        "invalid-parameter",
+    ),
+    ("DELETE", "/v1/alerts/rules/{rule_id}"): ("/v1/alerts/rules/999", None, 404, "not-found"),
 }
 AS = {("GET", "/v1/tokens"): "analyst", ("GET", "/v1/me"): None}
 

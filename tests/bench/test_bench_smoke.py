@@ -13,6 +13,7 @@ RUNS = {
     "enrich.py": ["--posts", "2000"],
     "query_lang.py": ["--posts", "5000"],
     "query.py": ["--posts", "20000", "--peers", "none"],
+    "streams.py": ["--frames", "500", "--posts", "400"],
 }
 
 

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import httpx
 import orjson
@@ -96,10 +97,28 @@ def connector_for(config: SourceConfig, server: Server, fake_time: FakeTime, env
     )
 
 
+class FixtureHandler(BaseHTTPRequestHandler):
+    """A local API's request handler: subclasses define do_GET/do_POST and answer with these."""
+
+    def send_body(self, body: bytes, kind: str, status: int = 200) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def send_json(self, body: object, status: int = 200) -> None:
+        self.send_body(orjson.dumps(body), "application/json", status)
+
+    def log_message(self, *args: object) -> None:
+        pass  # keep test output clean
+
+
 @contextmanager
 def local_server(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
     """Serve `handler` on 127.0.0.1 (a free port) from a thread; yields the base URL."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True  # a stream still being served must not hold up the shutdown
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -107,3 +126,16 @@ def local_server(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@contextmanager
+def local_websocket(handler: Callable[[Any], None], **options: Any) -> Iterator[str]:
+    """Serve a WebSocket `handler` (websockets' sync server) on 127.0.0.1; yields ws://host:port."""
+    from websockets.sync.server import serve
+
+    server = serve(handler, "127.0.0.1", 0, **options)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"ws://127.0.0.1:{server.socket.getsockname()[1]}"
+    finally:
+        server.shutdown()

@@ -1,25 +1,23 @@
 """`hubbub source add/run` for every Bilibili type against local HTTP and WebSocket servers."""
 
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import orjson
 import pytest
 from typer.testing import CliRunner
-from websockets.sync.server import ServerConnection, serve
+from websockets.sync.server import ServerConnection
 
 from hubbub.cli.main import app
 from hubbub.connectors.bilibili.packets import Operation, Packet, Version, decode, encode
 
-from .conftest import fixture_bytes, fixture_json
+from .conftest import FixtureHandler, fixture_bytes, fixture_json, local_server, local_websocket
 
 runner = CliRunner()
 NEW, OLD, SUPER_CHAT, GIFT, BAD = fixture_json("bilibili_live_messages.json")["messages"]
 
 
-class BilibiliAPI(BaseHTTPRequestHandler):
+class BilibiliAPI(FixtureHandler):
     def do_GET(self) -> None:
         url = urlsplit(self.path)
         query = {k: v[0] for k, v in parse_qs(url.query).items()}
@@ -30,7 +28,7 @@ class BilibiliAPI(BaseHTTPRequestHandler):
         elif url.path == "/x/web-interface/view":
             body = fixture_json("bilibili_view.json")
         elif url.path == "/x/v1/dm/list.so":
-            self._send(fixture_bytes("bilibili_danmaku_279786.xml"), "text/xml")
+            self.send_body(fixture_bytes("bilibili_danmaku_279786.xml"), "text/xml")
             return
         elif url.path == "/room/v1/Room/room_init":
             body = {"code": 0, "data": {"room_id": 21452505}}
@@ -39,17 +37,7 @@ class BilibiliAPI(BaseHTTPRequestHandler):
         else:
             self.send_error(404)
             return
-        self._send(orjson.dumps(body), "application/json")
-
-    def _send(self, body: bytes, kind: str) -> None:
-        self.send_response(200)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
+        self.send_json(body)
 
 
 def chat_room(ws: ServerConnection) -> None:
@@ -71,21 +59,8 @@ def chat_room(ws: ServerConnection) -> None:
 
 @pytest.fixture
 def servers() -> Iterator[tuple[str, str]]:
-    http = ThreadingHTTPServer(("127.0.0.1", 0), BilibiliAPI)
-    chat = serve(chat_room, "127.0.0.1", 0)
-    threads = [
-        threading.Thread(target=http.serve_forever, daemon=True),
-        threading.Thread(target=chat.serve_forever, daemon=True),
-    ]
-    for thread in threads:
-        thread.start()
-    yield (
-        f"http://127.0.0.1:{http.server_address[1]}",
-        f"ws://127.0.0.1:{chat.socket.getsockname()[1]}/sub",
-    )
-    http.shutdown()
-    http.server_close()
-    chat.shutdown()
+    with local_server(BilibiliAPI) as api, local_websocket(chat_room) as chat:
+        yield api, f"{chat}/sub"
 
 
 def hubbub(*args: str):  # type: ignore[no-untyped-def]

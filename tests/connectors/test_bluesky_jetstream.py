@@ -1,6 +1,5 @@
 """Bluesky Jetstream: event mapping, keyword filter, time_us cursor, reconnects, end to end."""
 
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from urllib.parse import parse_qs, urlsplit
@@ -8,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import orjson
 import pytest
 from typer.testing import CliRunner
-from websockets.sync.server import ServerConnection, serve
+from websockets.sync.server import ServerConnection
 
 from hubbub.cli.main import app
 from hubbub.connectors.base import SourceConfig
@@ -19,7 +18,7 @@ from hubbub.connectors.sources import make_connector
 from hubbub.errors import ConfigError, InvalidPost
 from hubbub.query import search
 
-from .conftest import fixture_bytes
+from .conftest import fixture_bytes, local_websocket
 from .fake_socket import FakeSocket, HandshakeRefused, SocketFactory
 
 LINES = fixture_bytes("jetstream_events.jsonl").decode().splitlines()
@@ -159,11 +158,8 @@ def replay(ws: ServerConnection) -> None:
 
 @pytest.fixture
 def local_jetstream() -> Iterator[str]:
-    server = serve(replay, "127.0.0.1", 0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"ws://127.0.0.1:{server.socket.getsockname()[1]}"
-    server.shutdown()
+    with local_websocket(replay) as url:
+        yield url
 
 
 @pytest.mark.slow  # real sockets and a real listening time (~4 s)

@@ -1,8 +1,6 @@
 """`hubbub source add|list|run|rm` end to end, against a local HTTP server serving fixtures."""
 
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import orjson
@@ -11,47 +9,32 @@ from typer.testing import CliRunner
 
 from hubbub.cli.main import app
 
-from .conftest import fixture_bytes, fixture_json
+from .conftest import FixtureHandler, fixture_bytes, fixture_json, local_server
 
 runner = CliRunner()
 
 
-class FixtureAPI(BaseHTTPRequestHandler):
+class FixtureAPI(FixtureHandler):
     """Algolia HN search on localhost: page 1, then page 2 below it, nothing newer."""
 
     def do_GET(self) -> None:
         query = parse_qs(urlsplit(self.path).query)
         if urlsplit(self.path).path == "/feed.rss":
-            self._send(fixture_bytes("feed_latin1.rss"), "application/rss+xml")
+            self.send_body(fixture_bytes("feed_latin1.rss"), "application/rss+xml")
             return
         filters = query.get("numericFilters", [""])[0]
         if "created_at_i>1772445605" in filters:
-            body = {"hits": []}
+            self.send_json({"hits": []})
         elif "<=" in filters:
-            body = fixture_json("hn_search_page2.json")
+            self.send_json(fixture_json("hn_search_page2.json"))
         else:
-            body = fixture_json("hn_search_page1.json")
-        self._send(orjson.dumps(body), "application/json")
-
-    def _send(self, body: bytes, kind: str) -> None:
-        self.send_response(200)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
+            self.send_json(fixture_json("hn_search_page1.json"))
 
 
 @pytest.fixture
 def api() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), FixtureAPI)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with local_server(FixtureAPI) as base_url:
+        yield base_url
 
 
 def hubbub(*args: str):  # type: ignore[no-untyped-def]

@@ -3,7 +3,6 @@ against a local HTTP server (127.0.0.1 only) serving each API's documented paylo
 source's configured base URL. The first run collects everything, the second adds nothing."""
 
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
 
 import orjson
@@ -12,14 +11,14 @@ from typer.testing import CliRunner
 
 from hubbub.cli.main import app
 
-from .conftest import fixture_json, local_server
+from .conftest import FixtureHandler, fixture_json, local_server
 
 runner = CliRunner()
 X_NEWEST = "1897000000000000003"
 WEIBO_NEWEST = "5270000000000003"
 
 
-class PlatformAPIs(BaseHTTPRequestHandler):
+class PlatformAPIs(FixtureHandler):
     """Four APIs under one local server, told apart by the first path segment."""
 
     def do_POST(self) -> None:
@@ -28,7 +27,7 @@ class PlatformAPIs(BaseHTTPRequestHandler):
         assert self.path == "/reddit/api/v1/access_token"
         assert form == {"grant_type": ["client_credentials"]}
         assert self.headers["Authorization"].startswith("Basic ")
-        self._json(fixture_json("reddit_token.json"))
+        self.send_json(fixture_json("reddit_token.json"))
 
     def do_GET(self) -> None:
         parts = urlsplit(self.path)
@@ -37,48 +36,37 @@ class PlatformAPIs(BaseHTTPRequestHandler):
         if path == "/reddit/r/socialmedia/new":
             assert self.headers["Authorization"] == "Bearer eyJhbGciOiJSUzI1NiJ9.app-only"
             page = "reddit_new_page2.json" if query.get("after") else "reddit_new_page1.json"
-            self._json(fixture_json(page))
+            self.send_json(fixture_json(page))
         elif path == "/youtube/v3/search":
             page = (
                 "youtube_search_page2.json" if "pageToken" in query else "youtube_search_page1.json"
             )
-            self._json(fixture_json(page))
+            self.send_json(fixture_json(page))
         elif path == "/youtube/v3/commentThreads":
             if query["videoId"] == "vid00000003":
-                self._json(fixture_json("youtube_threads.json"))
+                self.send_json(fixture_json("youtube_threads.json"))
             else:
-                self._json({"kind": "youtube#commentThreadListResponse", "items": []})
+                self.send_json({"kind": "youtube#commentThreadListResponse", "items": []})
         elif path == "/x/2/tweets/search/recent":
             assert self.headers["Authorization"] == "Bearer x-test-token"
             if query.get("since_id") == X_NEWEST:
-                self._json({"meta": {"result_count": 0}})
+                self.send_json({"meta": {"result_count": 0}})
             else:
                 page = "x_search_page2.json" if "next_token" in query else "x_search_page1.json"
-                self._json(fixture_json(page))
+                self.send_json(fixture_json(page))
         elif path == "/weibo/2/statuses/user_timeline.json":
             assert query["access_token"] == "weibo-test-token"
             if query.get("since_id") == WEIBO_NEWEST:
-                self._json({"statuses": []})
+                self.send_json({"statuses": []})
             else:
                 page = (
                     "weibo_open_timeline_page2.json"
                     if "max_id" in query
                     else "weibo_open_timeline_page1.json"
                 )
-                self._json(fixture_json(page))
+                self.send_json(fixture_json(page))
         else:
             self.send_error(404)
-
-    def _json(self, body: object) -> None:
-        data = orjson.dumps(body)
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args: object) -> None:
-        pass
 
 
 @pytest.fixture

@@ -1,9 +1,7 @@
 """Mastodon streaming (SSE): several servers, host discovery, keyword filter, catch-up, e2e."""
 
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -17,7 +15,7 @@ from hubbub.connectors.http import RetryPolicy
 from hubbub.connectors.run import run_once
 from hubbub.connectors.sources import make_connector
 
-from .conftest import Server, fixture_bytes, fixture_json
+from .conftest import FixtureHandler, Server, fixture_bytes, fixture_json, local_server
 
 SSE = fixture_bytes("mastodon_stream.sse")
 TIMELINE = fixture_json("mastodon_tag_timeline.json")
@@ -127,22 +125,22 @@ def test_refused_stream_names_the_token_variable(importer, states, fake_time):
 
 
 # ---- end to end --------------------------------------------------------------------------------
-class LocalMastodon(BaseHTTPRequestHandler):
+class LocalMastodon(FixtureHandler):
     """Serves the recorded stream, then keeps it open with heartbeats until the client leaves."""
 
     def do_GET(self) -> None:
         url = urlsplit(self.path)
         if url.path.startswith("/api/v1/timelines/tag/"):
             min_id = int(parse_qs(url.query)["min_id"][0])
-            body = orjson.dumps([s for s in TIMELINE if int(s["id"]) > min_id])
-            self._head(200, "application/json", len(body))
-            self.wfile.write(body)
+            self.send_json([s for s in TIMELINE if int(s["id"]) > min_id])
             return
         if url.path != "/api/v1/streaming/hashtag":
-            self._head(404, "application/json", 2)
-            self.wfile.write(b"{}")
+            self.send_json({}, status=404)
             return
-        self._head(200, "text/event-stream", None)
+        self.send_response(200)  # no length: the stream lasts until one side leaves
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Connection", "close")
+        self.end_headers()
         try:
             self.wfile.write(SSE)
             for _ in range(100):  # at most 20 s
@@ -152,28 +150,11 @@ class LocalMastodon(BaseHTTPRequestHandler):
         except OSError:
             pass  # the client left
 
-    def _head(self, status: int, kind: str, length: int | None) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", kind)
-        if length is not None:
-            self.send_header("Content-Length", str(length))
-        else:
-            self.send_header("Connection", "close")
-        self.end_headers()
-
-    def log_message(self, *args: object) -> None:
-        pass
-
 
 @pytest.fixture
 def local_mastodon() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), LocalMastodon)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with local_server(LocalMastodon) as base_url:
+        yield base_url
 
 
 @pytest.mark.slow  # real sockets and a real listening time (~4 s)

@@ -1,11 +1,9 @@
 """The streaming helper: SSE parsing, bounds, reconnects and backoff, clean stops, fan-in."""
 
 import socket
-import threading
 from collections.abc import Iterator
 
 import pytest
-from websockets.sync.server import serve
 
 from hubbub.connectors.base import SourceConfig
 from hubbub.connectors.http import RetryPolicy
@@ -23,7 +21,7 @@ from hubbub.connectors.stream import (
 )
 from hubbub.errors import ConfigError, SourceAuthError, SourceTerminal, SourceTransient
 
-from .conftest import FakeTime
+from .conftest import FakeTime, local_websocket
 
 
 def test_sse_events_follow_the_event_stream_format():
@@ -170,15 +168,10 @@ def test_the_real_websocket_client_sorts_refusals_and_failures():
     def refuse(connection, request):  # type: ignore[no-untyped-def]
         return connection.respond(429, "slow down\n")
 
-    server = serve(lambda ws: None, "127.0.0.1", 0, process_request=refuse)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        port = server.socket.getsockname()[1]
+    with local_websocket(lambda ws: None, process_request=refuse) as url:
         with pytest.raises(HandshakeRefused) as refused:
-            websocket_connect(f"ws://127.0.0.1:{port}/", {})
+            websocket_connect(f"{url}/", {})
         assert refused.value.status == 429 and "slow down" in str(refused.value)
-    finally:
-        server.shutdown()
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))
         free = probe.getsockname()[1]

@@ -153,3 +153,27 @@ def test_a_restart_remembers_what_it_fired(tmp_path, memory_store):
     assert second.stored_alerts == 1  # 'rival' only: 'star' is still in its cooldown
     with AlertStore(tmp_path) as store:
         assert len(store.alerts("default")) == 2
+
+
+def test_a_batch_that_keeps_failing_is_retried_then_skipped_not_stalling(memory_store):
+    bus = MemoryBus(max_pending=2)
+    stage = PercolateStage(bus, None, TopicMatcher([Topic("Aurora", "aurora")]))
+    tries = {"n": 0}
+    real = stage.percolate
+
+    def flaky(table):  # type: ignore[no-untyped-def]
+        if table.num_rows == 1:
+            tries["n"] += 1
+            raise RuntimeError("a bug")
+        real(table)
+
+    stage.percolate = flaky  # type: ignore[method-assign]
+    start = datetime(2026, 3, 2, tzinfo=UTC)
+    bus.publish(SUBJECTS["stored"], posts(1, start, timedelta(seconds=1), "bad"))
+    bus.publish(SUBJECTS["stored"], posts(3, start, timedelta(seconds=1), "good"))
+    for _ in range(10):
+        stage.step()
+        if bus.pending(SUBJECTS["stored"]) == 0:
+            break
+    assert tries["n"] == 3 and stage.skipped == 1 and stage.posts == 3
+    assert bus.pending(SUBJECTS["stored"]) == 0

@@ -47,8 +47,11 @@ class AlertEngine:
         self.set_rules(rules, groups or {})
 
     # ---- configuration -------------------------------------------------------------------
-    def set_rules(self, rules: Sequence[Rule], groups: dict[TopicKey, str]) -> None:
-        """(Re)load rules; series of topics still watched keep their history."""
+    def set_rules(
+        self, rules: Sequence[Rule], groups: dict[TopicKey, str]
+    ) -> list[tuple[TopicKey, int]]:
+        """(Re)load rules; series of topics still watched keep their history. Returns the
+        (topic, window) series that are new, which have no history yet (see `seed`)."""
         for rule in rules:
             if rule.id is None:
                 raise ValueError("rules given to the engine need ids")
@@ -62,10 +65,12 @@ class AlertEngine:
                 for other in self._group_members(key):
                     wanted.setdefault((other, rule.window), [])
         self._rules_of = dict(wanted)
+        created = [k for k in wanted if k not in self._series]
         self._series = {k: self._series.get(k) or self._new_series(k, r) for k, r in wanted.items()}
         self._by_topic: dict[TopicKey, list[tuple[Series, list[Rule]]]] = defaultdict(list)
         for (key, _), series in self._series.items():
             self._by_topic[key].append((series, self._rules_of[(key, series.window)]))
+        return created
 
     def _new_series(self, key: tuple[TopicKey, int], rules: list[Rule]) -> Series:
         detail = max([r.params.get("baseline", 0) for r in rules] + [key[1]])

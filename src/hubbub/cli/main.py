@@ -12,6 +12,8 @@ import typer
 from hubbub.cli import (
     alert_cmd,
     analytics_cmd,
+    archive_cmd,
+    backup_cmd,
     data_cmd,
     demo_cmd,
     enrich_cmd,
@@ -45,6 +47,8 @@ analytics_cmd.register(app)
 source_cmd.register(app)
 alert_cmd.register(app)
 replay_cmd.register(app)
+backup_cmd.register(app)
+archive_cmd.register(app)
 
 app.add_typer(query_app, name="query", help="Check, explain and lint boolean queries.")
 

@@ -60,7 +60,7 @@ def list_tokens(
         print_json({"tokens": [t.to_dict() for t in found]})
         return
     table = Table()
-    for column in ("id", "workspace", "role", "name", "created (UTC)", "revoked"):
+    for column in ("id", "workspace", "role", "name", "created (UTC)", "last used", "revoked"):
         table.add_column(column)
     for token in found:
         table.add_row(
@@ -69,6 +69,7 @@ def list_tokens(
             token.role,
             token.name,
             f"{token.created_at:%Y-%m-%d %H:%M}" if token.created_at else "",
+            f"{token.last_used_at:%Y-%m-%d %H:%M}" if token.last_used_at else "never",
             f"{token.revoked_at:%Y-%m-%d %H:%M}" if token.revoked_at else "",
         )
     out.print(table)

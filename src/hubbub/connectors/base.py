@@ -77,6 +77,10 @@ class SourceConfig:
         )
 
 
+_TRUE = frozenset({"true", "yes", "1", "on"})
+_FALSE = frozenset({"false", "no", "0", "off"})
+
+
 def _opt_str(value: Any) -> str | None:
     return None if value is None or value == "" else str(value)
 
@@ -137,6 +141,16 @@ class Connector(ABC):
             )
         return int(value)
 
+    def bool_option(self, key: str, default: bool) -> bool:
+        """A yes/no option (`--set key=true`), or `default` when unset; anything else is a
+        ConfigError naming the accepted spellings."""
+        value = (self.option(key) or "").strip().lower()
+        if not value:
+            return default
+        if value in _TRUE or value in _FALSE:
+            return value in _TRUE
+        raise ConfigError(f"{self.config.name}: option {key} must be true or false, not {value!r}")
+
     def secret(self, variable: str) -> str | None:
         """An environment variable's value, or None when unset or empty."""
         value = self.env.get(variable)
@@ -180,6 +194,21 @@ class Connector(ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def sample(self, cursor: dict[str, Any]) -> Page:
+        """The first page a run from `cursor` would collect (`hubbub source test`).
+
+        The connector's own `fetch`, stopped after its first page: one request for most
+        sources (a few need a token or an id first). Nothing is stored and the cursor is not
+        saved; the caller keeps both untouched.
+        """
+        pages = self.fetch(dict(cursor))
+        try:
+            return next(pages, Page([]))
+        finally:
+            close = getattr(pages, "close", None)  # a generator: end it, releasing its client
+            if close is not None:
+                close()
 
     @abstractmethod
     def fetch(self, cursor: dict[str, Any], since: datetime | None = None) -> Iterator[Page]:

@@ -51,6 +51,9 @@ Items = list[dict[str, Any]]
 Keep = Callable[[Items], Items]  # a filter applied to a batch of raw items
 
 DEFAULT_ONCE_SECONDS = 60.0  # `--once` without a `duration` option
+# `hubbub source test` on a stream: a glimpse, not a run.
+SAMPLE_SECONDS = 10.0
+SAMPLE_ITEMS = 20
 IDLE_TICK = 1.0  # longest blocking read, so flushes and deadlines are checked at least this often
 
 
@@ -492,6 +495,7 @@ class StreamingConnector(Connector):
 
         self.connect: ConnectionFactory = counted
         self.once = once
+        self._sample_bounds: StreamBounds | None = None  # set while `sample` reads
         super().__init__(config, **kwargs)
 
     @property
@@ -502,7 +506,27 @@ class StreamingConnector(Connector):
         self.bounds()  # a bad `duration` or `max_items` is refused on `source add`
 
     def bounds(self) -> StreamBounds:
+        if self._sample_bounds is not None:
+            return self._sample_bounds
         return StreamBounds.from_options(self.config.options, once=self.once)
+
+    def sample(self, cursor: dict[str, Any]) -> Page:
+        """A bounded read for `hubbub source test`: SAMPLE_ITEMS kept items or SAMPLE_SECONDS
+        (or the source's shorter `duration`), whichever comes first, as one Page."""
+        configured = StreamBounds.from_options(self.config.options, once=True)
+        self._sample_bounds = StreamBounds(
+            duration=min(configured.duration or SAMPLE_SECONDS, SAMPLE_SECONDS),
+            max_items=min(configured.max_items or SAMPLE_ITEMS, SAMPLE_ITEMS),
+            flush_items=SAMPLE_ITEMS,
+            flush_seconds=SAMPLE_SECONDS,
+        )
+        try:
+            items: Items = []
+            for page in self.fetch(dict(cursor)):
+                items += page.items
+            return Page(items)
+        finally:
+            self._sample_bounds = None
 
     def stream_context(self, bounds: StreamBounds, auth_hint: str = "") -> StreamContext:
         deadline = None if bounds.duration is None else self._clock() + bounds.duration

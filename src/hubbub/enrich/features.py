@@ -309,8 +309,11 @@ class LinearTextModel:
     """A softmax classifier over `featurize` output, loaded from an ``.npz`` file.
 
     The file holds ``weights`` (buckets x classes, float16 to halve the download), ``bias``,
-    ``labels``, ``feature_config`` and ``temperature`` (fitted on validation data so that the
-    probabilities are calibrated). No pickle: ``np.load(..., allow_pickle=False)``.
+    ``labels``, ``feature_config`` and ``temperature`` (fitted on held-out data so that the
+    probabilities are calibrated). It may also hold language heads, models fitted on one
+    language's data alone: ``head_langs`` (primary subtags), ``head_weights`` (heads x buckets x
+    classes), ``head_bias`` and ``head_temperature``. Posts in a head's language are scored by
+    that head, all others by the multilingual weights. No pickle: ``allow_pickle=False``.
     """
 
     def __init__(self, path: Path) -> None:
@@ -321,19 +324,49 @@ class LinearTextModel:
             self.config = FeatureConfig.from_array(data["feature_config"])
             self.temperature = float(data["temperature"])
             self.meta: dict[str, Any] = {k: data[k] for k in data.files if k.startswith("meta_")}
+            self.head_langs: list[str] = []
+            if "head_langs" in data.files:
+                self.head_langs = [str(x) for x in data["head_langs"]]
+                self.head_weights = data["head_weights"].astype(np.float32)
+                self.head_bias = data["head_bias"].astype(np.float32)
+                self.head_temperature = data["head_temperature"].astype(np.float32)
 
-    def logits(self, texts: list[str], langs: list[str | None] | None) -> np.ndarray:
-        indptr, idx, vals = _featurize_shared(texts, langs, self.config)
-        n = len(texts)
-        out = np.tile(self.bias, (n, 1))
+    def _scores(
+        self, weights: np.ndarray, bias: np.ndarray, csr: tuple[np.ndarray, np.ndarray, np.ndarray]
+    ) -> np.ndarray:
+        indptr, idx, vals = csr
+        out = np.tile(bias, (len(indptr) - 1, 1))
         if len(idx):
-            contrib = self.weights[idx] * vals[:, None]
+            contrib = weights[idx] * vals[:, None]
             nonempty = np.flatnonzero(np.diff(indptr))
             out[nonempty] += np.add.reduceat(contrib, indptr[nonempty], axis=0)
         return out
 
+    def calibrated_logits(
+        self, texts: list[str], langs: list[str | None] | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Logits and the temperature of each row (its head's, or the multilingual one)."""
+        csr = _featurize_shared(texts, langs, self.config)
+        out = self._scores(self.weights, self.bias, csr)
+        temps = np.full((len(texts), 1), self.temperature, dtype=np.float32)
+        if self.head_langs and langs is not None:
+            primary = np.array([(g or "und").split("-")[0].lower() for g in langs])
+            for h, lang in enumerate(self.head_langs):
+                rows = primary == lang
+                if rows.any():
+                    # Scoring the whole batch and keeping the head's rows is simpler than
+                    # slicing the CSR, and the weight lookup is the cheap part of inference.
+                    head = self._scores(self.head_weights[h], self.head_bias[h], csr)
+                    out[rows] = head[rows]
+                    temps[rows] = self.head_temperature[h]
+        return out, temps
+
+    def logits(self, texts: list[str], langs: list[str | None] | None) -> np.ndarray:
+        return self.calibrated_logits(texts, langs)[0]
+
     def predict_proba(self, texts: list[str], langs: list[str | None] | None) -> np.ndarray:
-        z = self.logits(texts, langs) / self.temperature
+        z, temps = self.calibrated_logits(texts, langs)
+        z = z / temps
         z -= z.max(axis=1, keepdims=True)
         p = np.exp(z)
         p /= p.sum(axis=1, keepdims=True)

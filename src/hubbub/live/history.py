@@ -12,7 +12,7 @@ import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from hubbub.alerts.engine import AlertEngine, SeedRow, topic_key
+from hubbub.alerts.engine import AlertEngine, SeedRow, TopicKey, topic_key
 from hubbub.alerts.series import HISTORY
 from hubbub.analytics.scope import POSTS, Scope
 from hubbub.errors import HubbubError
@@ -46,13 +46,19 @@ def window_counts(store: Any, topic: Topic, window: int, since: datetime) -> lis
     ]
 
 
-def seed_engine(engine: AlertEngine, store: Any, topics: tuple[Topic, ...], now: float) -> int:
-    """Seed every watched series; returns how many were seeded. A failing query is logged and
-    skipped: the series then starts empty, as it would without seeding."""
+def seed_engine(
+    engine: AlertEngine,
+    store: Any,
+    topics: tuple[Topic, ...],
+    now: float,
+    only: list[tuple[TopicKey, int]] | None = None,
+) -> int:
+    """Seed every watched series (or `only` these); returns how many had history. A failing
+    query is logged and skipped: the series then starts empty, as it would without seeding."""
     by_key = {topic_key(t.workspace, t.name): t for t in topics}
     since = datetime.fromtimestamp(now, UTC) - timedelta(seconds=HISTORY)
     seeded = 0
-    for key, window in engine.watched():
+    for key, window in engine.watched() if only is None else only:
         topic = by_key.get(key)
         if topic is None:
             continue

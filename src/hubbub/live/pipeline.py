@@ -91,7 +91,9 @@ class LivePipeline:
             backoff=self.settings.delivery_backoff,
         )
         self.percolate = PercolateStage(self.bus, self.watchlist)
-        self.alerts = AlertStage(self.bus, self.engine, self.store_alerts, clock, self.watchlist)
+        self.alerts = AlertStage(
+            self.bus, self.engine, self.store_alerts, clock, self.watchlist, self._seed
+        )
         self.scheduler = (
             SourceScheduler(
                 self.home,
@@ -111,11 +113,8 @@ class LivePipeline:
         with AlertStore(self.home) as alerts:
             self.engine.restore(alerts.recent_subjects(datetime.now(UTC) - COOLDOWN_MEMORY))
         self.percolate.refresh()
-        self.alerts.refresh()
-        now = self.clock()
-        if callable(getattr(self.store.inner, "rows", None)):  # it can tell the topics' history
-            seed_engine(self.engine, self.store.inner, self.watchlist.current().topics, now)
-        self.engine.begin(now)
+        self.alerts.refresh()  # seeds every series from the store (`_seed`)
+        self.engine.begin(self.clock())
         self.deliverer.start()
         self.alerts.start()
         self.percolate.start()
@@ -144,6 +143,12 @@ class LivePipeline:
         self.deliverer.stop()
         self.bus.close()
         return drained
+
+    def _seed(self, keys: list[Any]) -> None:
+        """History for new series (all of them at start, a new rule's later) from the store."""
+        if callable(getattr(self.store.inner, "rows", None)):  # it can tell the topics' history
+            topics = self.watchlist.current().topics
+            seed_engine(self.engine, self.store.inner, topics, self.clock(), keys)
 
     def ingest(self, table: pa.Table) -> int:
         """Store rows (idempotently) and send the new ones down the pipeline; returns how many

@@ -14,11 +14,12 @@ import pyarrow as pa
 
 from hubbub.alerts.engine import AlertEngine
 from hubbub.alerts.model import Alert
-from hubbub.bus.base import SUBJECTS, Bus, BusClosed
+from hubbub.bus.base import SUBJECTS, Bus, BusClosed, Consumer, Message
 from hubbub.live.watchlist import TopicMatcher, Watchlist
 
 log = logging.getLogger("hubbub.live")
 FETCH_BATCH = 16
+MAX_DELIVERIES = 3
 POLL_SECONDS = 0.2
 
 
@@ -27,11 +28,36 @@ class Stage:
     allowed to end the thread (a bad batch must not stall the pipeline)."""
 
     name = "stage"
+    retry_safe = True  # whether a failed batch may be processed again from the start
 
     def __init__(self) -> None:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.errors = 0
+        self.skipped = 0  # batches given up after MAX_DELIVERIES failures
+
+    def handle(self, consumer: Consumer, message: Message, work: Callable[[Any], None]) -> None:
+        """Run `work` on a message and ack it. On a failure, have it delivered again (where
+        that is safe); after MAX_DELIVERIES failures, ack it anyway: a batch that always breaks
+        the code (a bug) must not hold a place in the stream forever. Its posts are stored all
+        the same; only their percolation or alert test is lost, and the log says so."""
+        try:
+            work(message.payload)
+        except Exception:
+            self.errors += 1
+            if self.retry_safe and message.deliveries < MAX_DELIVERIES:
+                log.exception("%s stage failed on batch %d; retrying", self.name, message.seq)
+                consumer.nak(message)
+                time.sleep(0.2)
+                return
+            self.skipped += 1
+            log.exception(
+                "%s stage failed on batch %d (delivery %d); skipping it",
+                self.name,
+                message.seq,
+                message.deliveries,
+            )
+        consumer.ack(message)
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name=f"hubbub-{self.name}", daemon=True)
@@ -82,17 +108,16 @@ class PercolateStage(Stage):
     def step(self) -> None:
         self.refresh()
         for message in self.consumer.fetch(FETCH_BATCH, POLL_SECONDS):
-            table: pa.Table = message.payload
-            rows = table.to_pylist()
-            matches = self.matcher.match(rows)
-            kept = [(r, m) for r, m in zip(rows, matches, strict=True) if m]
-            # Published even when nothing matched: the batch's newest time moves event time.
-            newest = max((r["created_at"].timestamp() for r in rows), default=None)
-            self.bus.publish(
-                SUBJECTS["matched"], ([r for r, _ in kept], [m for _, m in kept], newest)
-            )
-            self.posts += len(rows)
-            self.consumer.ack(message)
+            self.handle(self.consumer, message, self.percolate)
+
+    def percolate(self, table: pa.Table) -> None:
+        rows = table.to_pylist()
+        matches = self.matcher.match(rows)
+        kept = [(r, m) for r, m in zip(rows, matches, strict=True) if m]
+        # Published even when nothing matched: the batch's newest time moves event time.
+        newest = max((r["created_at"].timestamp() for r in rows), default=None)
+        self.bus.publish(SUBJECTS["matched"], ([r for r, _ in kept], [m for _, m in kept], newest))
+        self.posts += len(rows)
 
 
 class AlertStage(Stage):
@@ -103,6 +128,7 @@ class AlertStage(Stage):
     """
 
     name = "alerts"
+    retry_safe = False  # the engine has counted part of the batch: again would count twice
 
     def __init__(
         self,
@@ -111,8 +137,12 @@ class AlertStage(Stage):
         sink: Callable[[list[Alert]], None],
         clock: Callable[[], float] | None = time.time,
         watchlist: Watchlist | None = None,
+        on_new_series: Callable[[list[Any]], None] | None = None,
     ) -> None:
+        """`on_new_series(keys)` is called with the (topic, window) series a rule change
+        created, so the pipeline can read their history from the store."""
         super().__init__()
+        self.on_new_series = on_new_series
         self.bus = bus
         self.engine = engine
         self.sink = sink
@@ -131,15 +161,16 @@ class AlertStage(Stage):
             return
         watched = self.watchlist.current()
         if watched.generation != self.generation:
-            self.engine.set_rules(watched.rules, watched.groups)
+            created = self.engine.set_rules(watched.rules, watched.groups)
             self.generation = watched.generation
+            if created and self.on_new_series is not None:
+                self.on_new_series(created)
 
     def step(self) -> None:
         self.refresh()
         for message in self.consumer.fetch(FETCH_BATCH, POLL_SECONDS):
-            self.process(message.payload)
+            self.handle(self.consumer, message, self.process)
             self.flush()  # after each batch: in event time, its posts are what moves the clock
-            self.consumer.ack(message)
         self.flush()
 
     def process(self, payload: tuple[list[dict[str, Any]], list[list[Any]], float | None]) -> None:

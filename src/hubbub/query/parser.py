@@ -13,6 +13,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
+from hubbub import settings
 from hubbub.query.ast import (
     And,
     Cjk,
@@ -34,9 +35,9 @@ from hubbub.query.fields import ENGAGEMENT_KINDS, ISO3_TO_ISO2, UNSUPPORTED, Fie
 from hubbub.query.lexer import Token, lex
 from hubbub.query.terms import make_term, make_topic, units_to_node
 
-MAX_QUERY_CHARS = 10_000  # Radarly and Talkwalker accept 4,000-4,096
-MAX_DEPTH = 32  # bracket nesting
-MAX_TERMS = 2_000
+MAX_QUERY_CHARS = settings.limit("query_chars")  # Radarly and Talkwalker accept 4,000-4,096
+MAX_DEPTH = settings.limit("query_depth")  # bracket nesting
+MAX_TERMS = settings.limit("query_terms")
 MAX_DISTANCE = 1_000  # NEAR/n and ~n
 
 _OPERAND_START = {"WORD", "PHRASE", "CASE", "FIELD", "TOPIC", "LPAREN", "MINUS"}

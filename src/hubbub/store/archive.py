@@ -17,7 +17,7 @@ from typing import BinaryIO
 import orjson
 import zstandard
 
-from hubbub.errors import HubbubError
+from hubbub.errors import HubbubError, StoreError
 
 
 class ArchiveCorrupt(HubbubError):
@@ -27,7 +27,8 @@ class ArchiveCorrupt(HubbubError):
 class RawArchive:
     def __init__(self, home: Path) -> None:
         self.root = Path(home) / "raw"
-        self._compressor = zstandard.ZstdCompressor(level=3)
+        # A content checksum per frame: silent corruption inside a frame is detected on read.
+        self._compressor = zstandard.ZstdCompressor(level=3, write_checksum=True)
 
     def path_for(self, source: str, day: datetime) -> Path:
         safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in source)
@@ -40,10 +41,22 @@ class RawArchive:
         path = self.path_for(source, when or datetime.now(UTC))
         path.parent.mkdir(parents=True, exist_ok=True)
         frame = self._compressor.compress(b"\n".join(lines) + b"\n")
-        with open(path, "ab") as handle:
-            handle.write(frame)
-            handle.flush()
-            os.fsync(handle.fileno())
+        # Unbuffered, so a failed write cannot leave bytes in a buffer that close() retries.
+        with open(path, "ab", buffering=0) as handle:
+            before = handle.tell()
+            try:
+                view = memoryview(frame)
+                while view:
+                    view = view[handle.write(view) :]
+                os.fsync(handle.fileno())
+            except OSError as exc:
+                # A half-written frame (disk full) would hide every frame appended after it
+                # from readers: cut the file back to its last complete frame.
+                handle.truncate(before)
+                raise StoreError(
+                    f"cannot write the raw archive {path} ({exc.strerror or exc}); free disk "
+                    "space and re-run: posts stored so far stay stored, a re-run adds the rest"
+                ) from None
         return path
 
     def files(self, source: str | None = None) -> list[Path]:

@@ -27,6 +27,8 @@ from hubbub.store.rows import posts_table
 
 DATABASE = "hubbub"
 POSTS = f"{DATABASE}.posts"
+# How ClickHouse reports a full disk (error 243, or the OS error it wraps).
+_DISK_FULL_SIGNS = ("NOT_ENOUGH_SPACE", "No space left on device")
 
 
 @dataclass
@@ -201,9 +203,19 @@ class EmbeddedStore:
         try:
             self._session.query(f"INSERT INTO {POSTS} SELECT * FROM Python(_hubbub_new)")
         except Exception as exc:
-            raise StoreError(f"store write failed: {str(exc).splitlines()[0]}") from None
+            raise StoreError(self._write_failure(exc)) from None
         finally:
             globals().pop("_hubbub_new", None)
+
+    def _write_failure(self, exc: Exception) -> str:
+        """The one-line message for a failed write; a full disk says what to do about it."""
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
+        if any(sign in first for sign in _DISK_FULL_SIGNS):
+            return (
+                f"the disk holding {self.data_dir} is full ({first}); free space, then re-run: "
+                "the batches stored so far stay stored, and a re-run adds only what is missing"
+            )
+        return f"store write failed: {first}"
 
     def write_table(self, table: pa.Table) -> WriteResult:
         """Store the rows whose key is not stored yet; the rest count as duplicates."""

@@ -7,6 +7,7 @@ English and Simplified Chinese, served by the API's app at `/` (the API stays un
     routes/compare.py    2-5 topics side by side
     routes/status.py     Alerts and Sources pages (web/seams.py)
     panels.py            which analyses each dashboard panel runs (through api.service)
+    cache.py             recent figures, kept a minute, so a reopened view is instant
     state.py             the view's filters and drill-down, kept in the URL
     session.py           the signed-in tokens (HttpOnly cookie) and the workspace switcher
     i18n.py, i18n/       catalogs and locale formatting
@@ -26,6 +27,7 @@ from fastapi.staticfiles import StaticFiles
 
 from hubbub.api.errors import classify
 from hubbub.errors import HubbubError
+from hubbub.web.cache import FigureCache
 from hubbub.web.context import translator
 from hubbub.web.render import render
 from hubbub.web.session import SignInRequired
@@ -40,6 +42,7 @@ def mount(app: FastAPI) -> None:
     for module in (auth, topics, dashboard, compare, status):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.state.web_figures = FigureCache()
     json_errors: Callable[[Request, Exception], Awaitable[Response]]
     json_errors = app.exception_handlers[HubbubError]  # type: ignore[assignment]
 

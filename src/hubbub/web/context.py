@@ -3,15 +3,17 @@ Service of the workspace in the URL (/w/<workspace>/...)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import Depends, Request
 
-from hubbub.api.deps import app_state
+from hubbub.api.deps import app_state, run_on_store
 from hubbub.api.service import Service
 from hubbub.auth import Principal
+from hubbub.web.cache import FigureCache
 from hubbub.web.i18n import Translator, pick_language
 from hubbub.web.session import LANG_COOKIE, Session, read_session
 
@@ -38,6 +40,17 @@ class Page:
 
     def topic_url(self, name: str, path: str = "") -> str:
         return self.url(f"/topics/{quote(name, safe='')}{path}")
+
+    async def cached(self, key: tuple[Any, ...], work: Callable[[], Any]) -> Any:
+        """`work()` on the store's thread, or its result from the last minute (web/cache.py).
+        The key is completed with the workspace and the language of the labels."""
+        figures: FigureCache = self.request.app.state.web_figures
+        full_key = (self.workspace, self.t.lang, *key)
+        found = figures.get(full_key)
+        if found is None:
+            found = await run_on_store(self.request, work)
+            figures.put(full_key, found)
+        return found
 
     def context(self) -> dict[str, Any]:
         """What base.html needs: the workspace switcher and the signed-in role."""

@@ -8,7 +8,7 @@ language, so the chart scripts never translate. Each function runs on the store'
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from hubbub.api.service import Service
@@ -74,21 +74,23 @@ def terms(svc: Service, topic: str, filters: dict[str, Any], t: Translator) -> d
 def emerging(svc: Service, topic: str, filters: dict[str, Any], t: Translator) -> dict[str, Any]:
     """Terms rising in the window's last days against the weeks before them."""
     scope = svc.scope(topic=topic, **filters)
-    # The daily volume spans the window from its first to its last matching post.
-    days = svc.analyze("volume", scope, interval="day").to_dict()["buckets"]
-    if not days:
+    # The window ends at the newest matching post: one read in the table's order (newest
+    # first, stopping at the first match) instead of a scan for the data's extent.
+    newest = svc.search(scope, limit=1)
+    if not newest:
         return {"items": [], "since": None}
-    first = _moment(days[0]["t"])
-    end = _moment(days[-1]["t"]) + timedelta(days=1)
-    since = max(first, end - timedelta(days=EMERGING_DAYS))
-    if since <= first:
-        return {"items": [], "since": None}  # no baseline before a window this short
-    recent = svc.scope(topic=topic, **{**filters, "since": since})
+    end = scope.until or _moment(str(newest[0]["created_at"])) + timedelta(seconds=1)
+    since = end - timedelta(days=EMERGING_DAYS)
+    if scope.since is not None:
+        since = max(since, scope.since)  # a shorter window is compared whole
+    recent = svc.scope(topic=topic, **{**filters, "since": since, "until": end})
     return svc.analyze("emerging", recent, limit=TOP_BARS).to_dict()  # type: ignore[no-any-return]
 
 
 def _moment(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    """A store time ('2026-10-30 23:23:44.000', UTC) or an ISO 8601 one, as an aware datetime."""
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def authors(svc: Service, topic: str, filters: dict[str, Any], t: Translator) -> dict[str, Any]:

@@ -13,13 +13,14 @@ from typing import Any, BinaryIO
 
 import orjson
 
+from hubbub import settings
 from hubbub.connectors.importers.base import Unit
 from hubbub.errors import ImportFailed, InvalidPost
 
-MAX_DOCUMENT_BYTES = 256 * 1024 * 1024
+MAX_DOCUMENT_BYTES = settings.limit("document_bytes")
 # A line (one post, or one API response per line) longer than this is rejected unparsed: parsing
 # and deriving the text of a huge post would take many times its size in memory.
-MAX_LINE_BYTES = 16 * 1024 * 1024
+MAX_LINE_BYTES = settings.limit("line_bytes")
 _BOM = b"\xef\xbb\xbf"
 
 

@@ -54,6 +54,7 @@ class MastodonConnector(Connector):
         for instance in self.instances():
             if not urlsplit(instance).hostname:
                 raise ConfigError(f"{self.config.name}: {instance!r} is not a server name or URL")
+        self.bool_option("local", False)  # refuse `local=maybe` on `source add`
 
     def instances(self) -> list[str]:
         names = self.config.instances or [self.config.base_url or self.default_base_url]
@@ -124,7 +125,7 @@ class MastodonConnector(Connector):
         query = (self.config.query or "").strip()
         if not query:
             params: dict[str, Any] = {"limit": PAGE_LIMIT}
-            if (self.option("local") or "").lower() in ("1", "true", "yes"):
+            if self.bool_option("local", False):
                 params["local"] = "true"
             return "/api/v1/timelines/public", params
         if query.startswith("#") and " " not in query:

@@ -63,6 +63,7 @@ class MastodonStreamConnector(StreamingConnector, MastodonConnector):
         StreamingConnector.check_config(self)
         MastodonConnector.check_config(self)
         self._filter()
+        self.bool_option("catch_up", True)
 
     def _tag(self) -> str | None:
         query = (self.config.query or "").strip()
@@ -75,7 +76,7 @@ class MastodonStreamConnector(StreamingConnector, MastodonConnector):
         return PostFilter(query, self.config.name, MastodonConnector.map)
 
     def _local(self) -> bool:
-        return (self.option("local") or "").lower() in ("1", "true", "yes")
+        return self.bool_option("local", False)
 
     def _endpoint(self) -> tuple[str, dict[str, Any]]:
         """The REST timeline a catch-up reads: the stream's, as a timeline (never search)."""
@@ -98,7 +99,7 @@ class MastodonStreamConnector(StreamingConnector, MastodonConnector):
         per_server: dict[str, Any] = state.setdefault("instances", {})
         keep = self._filter()
         errors: list[SourceError] = []
-        if (self.option("catch_up") or "true").lower() not in ("0", "false", "no"):
+        if self.bool_option("catch_up", True):
             for instance in self.instances():
                 if since is None and not (per_server.get(instance) or {}).get("min_id"):
                     continue  # never read: listen from now on

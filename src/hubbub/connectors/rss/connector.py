@@ -25,10 +25,16 @@ import feedparser
 
 from hubbub.connectors.base import Connector, Page
 from hubbub.connectors.cursors import iso
-from hubbub.connectors.rss.mapping import map_entry
-from hubbub.errors import ConfigError, SourceTerminal
+from hubbub.connectors.html_text import html_to_text
+from hubbub.connectors.http import HttpClient
+from hubbub.connectors.rss.article import extract_article, page_text
+from hubbub.connectors.rss.mapping import entry_body, map_entry
+from hubbub.errors import ConfigError, SourceError, SourceTerminal
 from hubbub.models import Post
 
+ARTICLE_DELAY = 1.0  # seconds between two article pages from one host (`article_delay`)
+SHORT_BODY = 500  # characters: an entry body shorter than this is a teaser (`full_text`)
+REMEMBERED = 1000  # article URLs kept in the cursor
 _TIMES = ("published", "updated")
 _ENTRY_TEXT = ("id", "link", "title", "author", "summary", "published", "updated", "language")
 
@@ -48,6 +54,18 @@ class RssConnector(Connector):
         url = self.config.url or ""
         if urlsplit(url).scheme not in ("http", "https"):
             raise ConfigError(f"{self.config.name}: an rss source needs --url http(s)://...")
+        self.bool_option("full_text", False)
+        self._article_delay()
+
+    def _article_delay(self) -> float:
+        value = self.option("article_delay")
+        try:
+            delay = ARTICLE_DELAY if value is None else float(value)
+        except ValueError:
+            delay = -1.0
+        if delay < 0:
+            raise ConfigError(f"{self.config.name}: option article_delay must be seconds >= 0")
+        return delay
 
     def fetch(self, cursor: dict[str, Any], since: datetime | None = None) -> Iterator[Page]:
         url = self.config.url or ""
@@ -96,7 +114,49 @@ class RssConnector(Connector):
             "etag": response.headers.get("etag"),
             "last_modified": response.headers.get("last-modified"),
         }
-        yield Page(items, {k: v for k, v in validators.items() if v})
+        next_cursor: dict[str, Any] = {k: v for k, v in validators.items() if v}
+        if self.bool_option("full_text", False):
+            seen = [u for u in cursor.get("articles") or [] if isinstance(u, str)]
+            fetched = self._add_articles(items, set(seen))
+            # Remember recent article URLs, so a feed re-read does not fetch its pages again.
+            next_cursor["articles"] = list(dict.fromkeys([*fetched, *seen]))[:REMEMBERED]
+        yield Page(items, next_cursor)
+
+    def _add_articles(self, items: list[dict[str, Any]], seen: set[str]) -> list[str]:
+        """Fetch the linked page of each summary-only entry and add its main text as
+        `article`; a page that cannot be fetched or read leaves the entry as the feed gave it.
+        Returns the URLs tried. One client per host, each paced by `article_delay`."""
+        clients: dict[str, HttpClient] = {}
+        tried: list[str] = []
+        for item in items:
+            url = _article_url(item["entry"])
+            if url is None or url in seen or not _summary_only(item["entry"]):
+                continue
+            tried.append(url)
+            parts = urlsplit(url)
+            origin = f"{parts.scheme}://{parts.netloc}"
+            if origin not in clients:
+                clients[origin] = self.client(origin, min_interval=self._article_delay())
+            try:
+                response = clients[origin].request("GET", url, headers={"Accept": "text/html"})
+            except SourceError:
+                continue  # the summary stays; the page is not fetched again next run
+            if "html" not in response.headers.get("content-type", "text/html"):
+                continue
+            text = extract_article(page_text(response.content, response.charset_encoding))
+            if text:
+                item["article"] = {"url": str(response.url), "text": text}
+        return tried
+
+
+def _article_url(entry: dict[str, Any]) -> str | None:
+    link = entry.get("link")
+    return link if isinstance(link, str) and link.startswith(("http://", "https://")) else None
+
+
+def _summary_only(entry: dict[str, Any]) -> bool:
+    """No full content in the feed: only a summary, or a body too short to be the article."""
+    return len(html_to_text(entry_body(entry))[0]) < SHORT_BODY
 
 
 def _entry(entry: Any) -> dict[str, Any]:

@@ -4,8 +4,10 @@ The raw item is `{"feed": {...}, "entry": {...}, "fetched_at": ISO}`: the entry 
 normalised it (`id`, `link`, `title`, `author`, `summary`, `content`, `published`/`updated`
 with `*_utc` ISO copies of its parsed times, `tags`, `enclosures`, `media`), the feed's `url`,
 `title`, `link`, `language`, and the `platform` the source was configured with (`news` unless
-set). Entries without any date get `fetched_at` (when Hubbub first saw them) as created_at: a
-true observation rather than a made-up date, and the only alternative would be to drop them.
+set); with the source option `full_text=true`, also `article`: `{"url", "text"}`, the main text
+of the linked page for entries whose feed body is a summary only, which then becomes the body.
+Entries without any date get `fetched_at` (when Hubbub first saw them) as created_at: a true
+observation rather than a made-up date, and the only alternative would be to drop them.
 
 Identity: the entry's id (RSS `guid`, Atom `id`) when it is an absolute URI/URN, else its link,
 else a digest of its feed URL and content, so re-reading the feed finds the same posts.
@@ -31,8 +33,12 @@ def map_entry(raw: dict[str, Any]) -> Post | None:
     feed: dict[str, Any] = v if isinstance(v := raw.get("feed"), dict) else {}
     entry = raw["entry"]
     title = _plain(to_str(entry.get("title")))
-    body_html = _body(entry)
-    body, links = html_to_text(body_html)
+    body, links = html_to_text(entry_body(entry))
+    article = raw.get("article")
+    article_text = article.get("text") if isinstance(article, dict) else None
+    if isinstance(article_text, str) and len(article_text) > len(body):
+        # The linked page's main text (`full_text=true`), already plain, replaces a summary.
+        body = article_text.strip()
     if body and title and body.startswith(title) and len(body) < len(title) + 3:
         body = ""  # feeds often repeat the title as the description
     text = "\n\n".join(p for p in (title, body) if p)
@@ -59,7 +65,7 @@ def map_entry(raw: dict[str, Any]) -> Post | None:
     )
 
 
-def _body(entry: dict[str, Any]) -> str:
+def entry_body(entry: dict[str, Any]) -> str:
     """The fullest text the entry has: `content` (Atom content, content:encoded), else summary."""
     best = ""
     for part in entry.get("content") or []:

@@ -8,7 +8,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, Response
 
-from hubbub.api.deps import run_on_store
 from hubbub.errors import ConfigError
 from hubbub.web.context import PageDep
 from hubbub.web.render import render
@@ -77,4 +76,6 @@ async def compare_data(page: PageDep, topic: TopicsQ = []) -> Response:  # noqa:
             },
         }
 
-    return JSONResponse(await run_on_store(page.request, work))
+    versions = tuple((t.name, t.version) for t in map(page.svc.topic, names))
+    query = ViewState.from_request(page.request).query_string(with_bucket=False)
+    return JSONResponse(await page.cached(("compare", versions, query), work))

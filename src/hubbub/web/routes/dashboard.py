@@ -62,7 +62,9 @@ async def panel_data(page: PageDep, name: str, panel: str) -> Response:
         raise ConfigError(f"no dashboard panel {panel!r}; use one of {', '.join(PANELS)}")
     state = ViewState.from_request(page.request)
     filters = state.scope_kwargs()
-    data = await run_on_store(page.request, lambda: PANELS[panel](page.svc, name, filters, page.t))
+    topic = page.svc.topic(name)  # its version keys the cache: an edit shows at once
+    key = ("panel", panel, topic.name, topic.version, state.query_string(with_bucket=False))
+    data = await page.cached(key, lambda: PANELS[panel](page.svc, topic.name, filters, page.t))
     return JSONResponse(data)
 
 

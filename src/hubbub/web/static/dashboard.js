@@ -225,7 +225,7 @@
     },
     emerging: function (d) {
       if (!d.items || !d.items.length) {
-        return H.message("emerging", d.since ? T("js.no_data") : T("js.no_emerging"));
+        return H.message("emerging", d.since ? T("js.no_rising") : T("js.no_data"));
       }
       horizontalBars("emerging", d.items.slice(0, 12), function (i) { return i.term; },
         function (i) { return i.term; }, "#e0803a", function (k) { return { term: k }; });

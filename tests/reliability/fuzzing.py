@@ -1,0 +1,60 @@
+"""Shared fuzzing settings: a few examples per target in the normal suite, >= 10,000 in the slow lane.
+
+Each target is written once and turned into two tests by `lanes`: `test_x` (fast, derandomized
+so the normal suite is deterministic) and `test_x_10k` (marked slow; `pytest -m slow
+tests/reliability` is the lane CI's slow job runs). HUBBUB_FUZZ_EXAMPLES overrides the slow
+count, e.g. for a longer soak.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+SLOW_EXAMPLES = int(os.environ.get("HUBBUB_FUZZ_EXAMPLES", "10000"))
+_QUIET = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
+
+
+def lanes(
+    fast: int, **strategies: st.SearchStrategy[Any]
+) -> Callable[[Callable[..., None]], tuple[Callable[..., None], Callable[..., None]]]:
+    """Decorate a check into (fast test, slow test) over the same strategies."""
+
+    def make(check: Callable[..., None]) -> tuple[Callable[..., None], Callable[..., None]]:
+        quick = settings(
+            max_examples=fast, deadline=None, derandomize=True, suppress_health_check=_QUIET
+        )(given(**strategies)(check))
+        thorough = settings(
+            max_examples=SLOW_EXAMPLES, deadline=None, suppress_health_check=_QUIET
+        )(given(**strategies)(check))
+        return quick, pytest.mark.slow(thorough)
+
+    return make
+
+
+def json_values(max_leaves: int = 12) -> st.SearchStrategy[Any]:
+    """Any JSON value, with the awkward ones: huge integers, long strings, deep nesting."""
+    leaves = (
+        st.none()
+        | st.booleans()
+        | st.integers(min_value=-(2**70), max_value=2**70)
+        | st.floats(allow_nan=False, allow_infinity=False)
+        | st.text(max_size=40)
+        | st.sampled_from(["", " ", "2024-13-45T99:00:00Z", "1e999", "\u202e", "\x00", "null"])
+    )
+    return st.recursive(
+        leaves,
+        lambda inner: (
+            st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4)
+        ),
+        max_leaves=max_leaves,
+    )
+
+
+def one_line(message: str) -> bool:
+    return bool(message.strip()) and "\n" not in message and "Traceback" not in message
