@@ -2,6 +2,7 @@
 
     HubbubError                  base: its message is one line that says what to do next
     ├── ConfigError              a setting or the workspace home is wrong
+    │   └── NotFound             no topic, alert or rule of that name or id (the API answers 404)
     ├── StoreError               the store cannot be opened or written
     │   └── StoreLocked          another process (e.g. `hubbub serve`) owns the embedded store
     ├── ImportFailed             a whole file cannot be imported (unknown format, unreadable)
@@ -24,6 +25,10 @@ class HubbubError(Exception):
 
 class ConfigError(HubbubError):
     pass
+
+
+class NotFound(ConfigError):
+    """No object (topic, alert, rule, ...) of that name or id in the workspace."""
 
 
 class StoreError(HubbubError):

@@ -20,9 +20,8 @@ import orjson
 
 from hubbub.alerts.model import Alert, iso
 from hubbub.alerts.rules import Rule, make_rule
-from hubbub.errors import ConfigError
+from hubbub.errors import ConfigError, NotFound
 from hubbub.topics.db import connect
-from hubbub.topics.models import TopicNotFound
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS alert_rules (
@@ -64,8 +63,8 @@ CREATE INDEX IF NOT EXISTS deliveries_due ON alert_deliveries(status, next_attem
 STATUSES = ("pending", "delivered", "failed", "digest")
 
 
-class AlertNotFound(TopicNotFound):
-    """No alert or rule with that id in the workspace (the API answers 404, as for a topic)."""
+class AlertNotFound(NotFound):
+    """No alert or rule with that id in the workspace (the API answers 404)."""
 
 
 class AlertStore:

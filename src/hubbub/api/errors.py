@@ -18,15 +18,22 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hubbub.auth import AuthError, Forbidden
-from hubbub.errors import ConfigError, HubbubError, QueryError, StoreError, StoreLocked
-from hubbub.topics import TopicExists, TopicNotFound
+from hubbub.errors import (
+    ConfigError,
+    HubbubError,
+    NotFound,
+    QueryError,
+    StoreError,
+    StoreLocked,
+)
+from hubbub.topics import TopicExists
 
 log = logging.getLogger("hubbub.api")
 
 # Most specific first: the first class an error is an instance of decides.
 _STATUS: tuple[tuple[type[HubbubError], int, str], ...] = (
     (QueryError, 400, "invalid-query"),
-    (TopicNotFound, 404, "not-found"),
+    (NotFound, 404, "not-found"),
     (TopicExists, 409, "conflict"),
     (AuthError, 401, "unauthorized"),
     (Forbidden, 403, "forbidden"),

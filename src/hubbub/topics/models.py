@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from hubbub.errors import ConfigError
+from hubbub.errors import ConfigError, NotFound
 from hubbub.query import parse
 from hubbub.query.fields import ISO3_TO_ISO2
 
@@ -22,7 +22,7 @@ _CODE = re.compile(r"^[a-z0-9_-]{1,32}$")
 MAX_NAME = 100
 
 
-class TopicNotFound(ConfigError):
+class TopicNotFound(NotFound):
     """No topic of that name in the workspace (the API answers 404)."""
 
 
