@@ -9,6 +9,7 @@ stored posts whose raw item is missing from the raw archive.
 
     python bench/crash.py --kills 100          # the figure docs/operations.md quotes
     python bench/crash.py --kills 5 --json     # what tests/reliability runs
+    python bench/crash.py --kills 20 --enrich  # kills during enrichment too (slower runs)
 
 Delays are drawn from a seeded generator over the time a complete run takes (measured first),
 so runs die during start-up, schema migration, parsing, archiving and inserts alike.
@@ -84,10 +85,17 @@ def run_env(batch: int) -> dict[str, str]:
     return {**os.environ, "HUBBUB_IMPORT_BATCH": str(batch)}
 
 
-def start(source: Path, home: Path, batch: int, enrich: bool) -> subprocess.Popen[bytes]:
+@dataclass(frozen=True)
+class Job:
+    source: Path
+    batch: int
+    enrich: bool
+
+
+def start(job: Job, home: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        import_command(source, home, enrich),
-        env=run_env(batch),
+        import_command(job.source, home, job.enrich),
+        env=run_env(job.batch),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         start_new_session=True,  # its own process group: the kill takes the workers too
@@ -141,9 +149,9 @@ def check_round(home: Path, expected: set[tuple[str, str]], figures: Figures) ->
     figures.unarchived += len(stored - archived)
 
 
-def complete_run(source: Path, home: Path, batch: int, figures: Figures) -> float:
+def complete_run(job: Job, home: Path, figures: Figures) -> float:
     started = time.perf_counter()
-    process = start(source, home, batch)
+    process = start(job, home)
     _, stderr = process.communicate()
     figures.runs += 1
     if process.returncode != 0:
@@ -153,9 +161,8 @@ def complete_run(source: Path, home: Path, batch: int, figures: Figures) -> floa
 
 
 def crash_round(
-    source: Path,
+    job: Job,
     home: Path,
-    batch: int,
     kills: int,
     rng: random.Random,
     figures: Figures,
@@ -163,7 +170,7 @@ def crash_round(
     for _ in range(kills):
         delay = rng.uniform(0.02, 1.0) * figures.complete_run_seconds
         figures.delays.append(delay)
-        process = start(source, home, batch)
+        process = start(job, home)
         figures.runs += 1
         try:
             process.wait(timeout=delay)
@@ -176,25 +183,26 @@ def crash_round(
         if process.returncode != 0:
             figures.failed_runs += 1
             figures.first_failure = figures.first_failure or stderr.decode(errors="replace")[-300:]
-    complete_run(source, home, batch, figures)
+    complete_run(job, home, figures)
 
 
-def run(kills: int, posts: int, seed: int, batch: int, work: Path) -> Figures:
+def run(kills: int, posts: int, seed: int, batch: int, enrich: bool, work: Path) -> Figures:
     figures = Figures()
     rng = random.Random(seed)
     started = time.perf_counter()
     source = work / "posts.ndjson"
     expected = write_posts(source, posts, seed)
+    job = Job(source, batch, enrich)
     # Calibrate: how long a complete run takes here (it is a checked round of its own).
     home = work / "calibration"
-    figures.complete_run_seconds = complete_run(source, home, batch, figures)
+    figures.complete_run_seconds = complete_run(job, home, figures)
     check_round(home, expected, figures)
     shutil.rmtree(home, ignore_errors=True)
     figures.rounds += 1
     while figures.kills < kills:
         home = work / f"round-{figures.rounds}"
         round_kills = min(rng.randint(1, 5), kills - figures.kills)
-        crash_round(source, home, batch, round_kills, rng, figures)
+        crash_round(job, home, round_kills, rng, figures)
         check_round(home, expected, figures)
         shutil.rmtree(home, ignore_errors=True)
         figures.rounds += 1
@@ -208,6 +216,9 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=3000)
     parser.add_argument("--seed", type=int, default=9)
     parser.add_argument("--batch", type=int, default=250, help="posts per store write")
+    parser.add_argument(
+        "--enrich", action="store_true", help="run the enrichers too (kills land in them)"
+    )
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     parser.add_argument("--inspect", type=Path, help=argparse.SUPPRESS)  # used by stored_state
     args = parser.parse_args()
@@ -216,7 +227,7 @@ def main() -> None:
         return
     work = Path(tempfile.mkdtemp(prefix="hubbub-crash-"))
     try:
-        figures = run(args.kills, args.posts, args.seed, args.batch, work)
+        figures = run(args.kills, args.posts, args.seed, args.batch, args.enrich, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     if args.json:
@@ -236,7 +247,8 @@ def main() -> None:
     )
     if figures.first_failure:
         print(f"first failure: {figures.first_failure.strip()}")
-    print(f"{posts_label(args.posts)} per round, {figures.seconds:.0f} s in all")
+    mode = "with enrichment" if args.enrich else "without enrichment"
+    print(f"{posts_label(args.posts)} per round, {mode}, {figures.seconds:.0f} s in all")
 
 
 def posts_label(posts: int) -> str:

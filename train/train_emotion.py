@@ -1,13 +1,16 @@
 """Train the en+zh 7-class emotion model (hashed n-grams + softmax) and report validation.
 
-    python train/train_emotion.py --data ../shared/data [--out src/hubbub/models_data/...]
+    python train/train_emotion.py --data ../shared/data [--heads zh] [--base FILE]
 
 Labels: anger, disgust, fear, joy, neutral, sadness, surprise (Ekman + neutral).
 Training: GoEmotions Ekman train (single-label comments), TweetEval emotion train (optimism → joy),
 SMP2020-EWECT train (both domains) and NLPCC 2014 expression training weibos (like/happiness →
 joy, none → neutral). Validation: SMP2020 eval (6-class macro-F1, disgust folded into anger since
-SMP has no disgust class), GoEmotions Ekman dev, TweetEval emotion val, CLUE emotion valid. The
-calibration temperature is fitted on the pooled validation sets. Deterministic (lbfgs).
+SMP has no disgust class), GoEmotions Ekman dev, TweetEval emotion val, CLUE emotion valid,
+computed once on the written file through the inference code. Choices are made on the tune
+slice, a fixed tenth of the training posts (see `linear.fit_calibrated`), where the calibration
+temperatures are fitted. Multilingual model + language heads and `--base` as in
+`train_sentiment.py`. Deterministic (lbfgs).
 """
 
 from __future__ import annotations

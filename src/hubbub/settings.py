@@ -58,6 +58,18 @@ SETTINGS: tuple[Setting, ...] = (
         "Batches a pipeline stage may fall behind before collection waits.",
         minimum=1,
     ),
+    # Scale-out: the bus between processes (docs/scale-out.md).
+    Setting(
+        "bus",
+        "memory",
+        "The live pipeline's bus: `memory` (in-process) or `nats://host:port` (NATS JetStream).",
+    ),
+    Setting(
+        "bus_ack_wait",
+        30,
+        "Seconds before a NATS message a worker fetched and never acknowledged goes to another.",
+        minimum=1,
+    ),
     Setting(
         "alert_grace",
         60,

@@ -1,4 +1,5 @@
-"""The embedded bus: order, acks and redelivery, durable positions, bounded back-pressure."""
+"""The bus contract, on every bus (conftest.make_bus: embedded and NATS JetStream): order, acks
+and redelivery, durable positions, bounded back-pressure."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ import pytest
 from hubbub.bus import BusClosed, MemoryBus
 
 
-def test_messages_come_in_order_and_leave_once_acked():
-    bus = MemoryBus()
+def test_messages_come_in_order_and_leave_once_acked(make_bus):
+    bus = make_bus()
     consumer = bus.consumer("s", "stage")
     for n in range(3):
         assert bus.publish("s", n) == n + 1
@@ -26,8 +27,8 @@ def test_messages_come_in_order_and_leave_once_acked():
     assert consumer.fetch(10, 0.01) == []
 
 
-def test_nak_redelivers_and_counts_deliveries():
-    bus = MemoryBus()
+def test_nak_redelivers_and_counts_deliveries(make_bus):
+    bus = make_bus()
     consumer = bus.consumer("s", "stage")
     bus.publish("s", "x")
     first = consumer.fetch(1, 0.1)[0]
@@ -36,8 +37,8 @@ def test_nak_redelivers_and_counts_deliveries():
     assert again.payload == "x" and again.deliveries == 2
 
 
-def test_every_durable_sees_every_message():
-    bus = MemoryBus()
+def test_every_durable_sees_every_message(make_bus):
+    bus = make_bus()
     a, b = bus.consumer("s", "a"), bus.consumer("s", "b")
     bus.publish("s", 1)
     message = a.fetch(1, 0.1)[0]
@@ -47,8 +48,8 @@ def test_every_durable_sees_every_message():
     assert bus.pending("s") == 0
 
 
-def test_a_full_stream_makes_the_publisher_wait_not_drop():
-    bus = MemoryBus(max_pending=2)
+def test_a_full_stream_makes_the_publisher_wait_not_drop(make_bus):
+    bus = make_bus(max_pending=2)
     consumer = bus.consumer("s", "slow")
     bus.publish("s", 1)
     bus.publish("s", 2)
@@ -70,8 +71,8 @@ def test_a_full_stream_makes_the_publisher_wait_not_drop():
     assert bus.waits >= 1
 
 
-def test_close_wakes_a_waiting_publisher_and_drain_waits_for_acks():
-    bus = MemoryBus(max_pending=1)
+def test_close_wakes_a_waiting_publisher_and_drain_waits_for_acks(make_bus):
+    bus = make_bus(max_pending=1)
     consumer = bus.consumer("s", "c")
     bus.publish("s", 1)
     assert not bus.wait_drained("s", 0.05)

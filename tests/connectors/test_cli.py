@@ -107,3 +107,49 @@ def test_bad_input_is_one_line_not_a_trace(tmp_path):
     assert "needs --url" in str(bad.exception)
     bad = runner.invoke(app, ["source", "run", "nope", "--home", home])
     assert "no source named" in str(bad.exception)
+    for option, says in (
+        ("hits_per_page=many", "hits_per_page must be a whole number"),
+        ("min_interval=-1", "min_interval must be seconds >= 0"),
+    ):
+        bad = runner.invoke(
+            app, ["source", "add", "h", "--type", "hackernews", "--set", option, "--home", home]
+        )
+        assert says in str(bad.exception)
+    bad = runner.invoke(
+        app,
+        ["source", "add", "m", "--type", "mastodon", "--set", "local=maybe", "--home", home],
+    )
+    assert "local must be true or false" in str(bad.exception)
+    bad = runner.invoke(
+        app,
+        ["source", "add", "b", "--type", "bluesky", "-q", "a", "--set", "query=b", "--home", home],
+    )
+    assert "query is given twice" in str(bad.exception)
+    assert not (tmp_path / "hubbub.toml").exists()
+
+
+def test_set_base_url_is_the_base_url_setting(tmp_path):
+    home = str(tmp_path)
+    added = hubbub(
+        "source", "add", "sky", "--type", "bluesky", "--set", "query=hubbub",
+        "--set", "base_url=http://127.0.0.1:9/xrpc", "--set", "instances=a.example,b.example",
+        "--home", home,
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    text = (tmp_path / "hubbub.toml").read_text()
+    assert 'query = "hubbub"' in text and 'base_url = "http://127.0.0.1:9/xrpc"' in text
+    assert 'instances = ["a.example", "b.example"]' in text and "options" not in text
+
+
+def test_source_test_against_the_local_api(tmp_path, api):
+    home = str(tmp_path)
+    hubbub(
+        "source", "add", "hn", "--type", "hackernews", "-q", "hubbub",
+        "--set", f"base_url={api}/api/v1", "--set", "hits_per_page=2", "--home", home,
+    )  # fmt: skip
+    shown = hubbub("source", "test", "hn", "--json", "--home", home)
+    assert shown.exit_code == 0, shown.output
+    preview = orjson.loads(shown.stdout)
+    assert [p["id"] for p in preview["posts"]] == ["9000003", "9000001"]
+    assert preview["requests"] == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hubbub.toml"]  # nothing stored

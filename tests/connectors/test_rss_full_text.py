@@ -61,7 +61,8 @@ def test_summary_only_entries_get_their_page_and_the_rest_keep_the_feed(fake_tim
     # the feed, then the two teasers' pages; the entry with content:encoded is not fetched
     assert asked == ["https://news.example/feed.rss", RIVER, "https://news.example/2026/03/gone"]
     river, gone, full = (RssConnector.map(item) for item in page.items)
-    assert river.text.startswith("Hubbub listens to a new river of posts\n\nHubbub listens")
+    # the title once (the page's headline is not repeated), then the page's text
+    assert river.text.startswith("Hubbub listens to a new river of posts\n\nBy Ada Example")
     assert "one of them said." in river.text and "Read more" not in river.text
     assert page.items[0]["article"]["url"] == RIVER
     assert gone.text.endswith("This teaser is all that is left.")  # a 404 keeps the summary

@@ -35,7 +35,7 @@ def test_shapes_labels_and_calibrated_scores():
     }
     assert np.all((proba >= 0) & (proba <= 1))
     assert np.allclose(proba.sum(axis=1), 1.0, atol=1e-5)
-    assert EMOTION_MODEL.startswith("emotion.") and EMOTION_MODEL.endswith(".v1")
+    assert EMOTION_MODEL.startswith("emotion.") and EMOTION_MODEL.endswith(".v2")
 
 
 @pytest.mark.parametrize(("text", "lang", "label"), CLEAR)

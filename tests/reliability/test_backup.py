@@ -96,6 +96,11 @@ def test_restore_refuses_a_non_empty_home_unless_forced(home, tmp_path):
     with pytest.raises(BackupError, match=r"not empty.*--force"):
         restore_backup(backup, target)
     assert (target / "notes.txt").exists()
+    inside = target / "ws.tar"
+    inside.write_bytes(backup.read_bytes())
+    with pytest.raises(BackupError, match="inside the home it would replace"):
+        restore_backup(inside, target, force=True)
+    inside.unlink()
     restore_backup(backup, target, force=True)
     assert not (target / "notes.txt").exists()
     with open_store(target) as store:

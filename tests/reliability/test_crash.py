@@ -41,3 +41,11 @@ def test_a_kill_then_a_complete_run_store_exactly_the_file():
 def test_five_random_kills_lose_and_double_nothing():
     figures = crash_figures("--kills", "5", "--posts", "2000", "--batch", "200", "--seed", "5")
     assert_nothing_lost_or_doubled(figures, 5)
+
+
+@pytest.mark.slow
+def test_kills_during_enrichment_lose_and_double_nothing():
+    figures = crash_figures(
+        "--kills", "3", "--posts", "800", "--batch", "200", "--seed", "8", "--enrich"
+    )
+    assert_nothing_lost_or_doubled(figures, 3)

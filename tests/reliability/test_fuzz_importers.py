@@ -139,3 +139,13 @@ test_csv_rows, test_csv_rows_10k = lanes(
         max_size=6,
     ),
 )(check_csv_text)
+
+
+def test_a_weibo_timestamp_beyond_time_t_is_a_reject_not_a_crash():
+    # Found by test_mutated_items_10k[weibo]: fromtimestamp raised OSError/OverflowError.
+    fmt = get_format("weibo")
+    for stamp in (-67_768_040_609_740_801, -(2**62), 2**62):
+        item = {"id": "1", "created_at": stamp, "text": "hi", "user": {"id": 1}}
+        unit = orjson.dumps({"statuses": [item]})
+        result = process_batch(fmt.parse, fmt.map, [(1, unit)], NOW)
+        assert result.rejects == [(1, f"created_at {stamp!r} is not a time (out of range)")]

@@ -25,6 +25,8 @@ MAX_MANIFEST_BYTES = 64 << 20
 def restore_backup(backup: Path, home: Path, force: bool = False) -> Manifest:
     """Restore `backup` into `home`; refuses a non-empty home unless `force` (which replaces it)."""
     backup, home = Path(backup).resolve(), Path(home).resolve()
+    if backup.is_relative_to(home):
+        raise BackupError(f"{backup} is inside the home it would replace: move it out first")
     _check_target(home, force)
     staging = home.parent / f".{home.name}.restore-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)

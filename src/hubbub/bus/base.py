@@ -25,6 +25,8 @@ from hubbub.errors import HubbubError
 
 # The live pipeline's subjects, in the order posts travel.
 SUBJECTS = {
+    "raw": "hubbub.posts.raw",  # Arrow table of mapped rows, not yet enriched (scale-out only)
+    "enriched": "hubbub.posts.enriched",  # the same rows enriched, to be stored (scale-out only)
     "stored": "hubbub.posts.stored",  # Arrow table of rows just stored (new posts only)
     "matched": "hubbub.posts.matched",  # rows with the topics each one matched
 }

@@ -23,6 +23,7 @@ from hubbub.cli import (
     source_cmd,
     token_cmd,
     topic_cmd,
+    worker_cmd,
     workspace_cmd,
 )
 from hubbub.cli.query_cmd import query_app
@@ -49,6 +50,7 @@ alert_cmd.register(app)
 replay_cmd.register(app)
 backup_cmd.register(app)
 archive_cmd.register(app)
+worker_cmd.register(app)
 
 app.add_typer(query_app, name="query", help="Check, explain and lint boolean queries.")
 

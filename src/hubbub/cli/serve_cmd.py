@@ -24,6 +24,14 @@ def serve(
     host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8420,
     home: HomeOption = None,
+    bus: Annotated[
+        str | None,
+        typer.Option(
+            "--bus",
+            help="The live pipeline's bus: memory, or nats://host:port to hand enrichment to "
+            "`hubbub worker --role enrich` processes (default: the `bus` setting).",
+        ),
+    ] = None,
 ) -> None:
     """Serve the API (OpenAPI docs at /docs) and the dashboard until interrupted."""
     path = home_path(home)
@@ -38,10 +46,16 @@ def serve(
             "(`hubbub token create --role analyst`)."
         )
 
-    serve_home(path, host, port, announce)
+    serve_home(path, host, port, announce, bus)
 
 
-def serve_home(path: Path, host: str, port: int, announce: Callable[[str, str], None]) -> None:
+def serve_home(
+    path: Path,
+    host: str,
+    port: int,
+    announce: Callable[[str, str], None],
+    bus: str | None = None,
+) -> None:
     """Serve `path` until interrupted; `announce(url, local_token)` runs once it is ready to.
     `hubbub demo` uses it too, to open its dashboard with the server's local token."""
     import uvicorn
@@ -61,9 +75,9 @@ def serve_home(path: Path, host: str, port: int, announce: Callable[[str, str], 
     state.on_close.append(lambda: remove_server_file(path))
     from hubbub.live.serve import start_live
 
-    start_live(state, path, url)  # sources, percolation and alerts; stopped before the store
-    announce(url, state.local_token)
     try:
+        start_live(state, path, url, bus)  # sources, percolation, alerts; stopped before the store
+        announce(url, state.local_token)
         server.run()
     finally:
         remove_server_file(path)

@@ -190,9 +190,17 @@ def test(
     if as_json:
         out.print(orjson.dumps(result.to_dict()).decode(), highlight=False)
         return
-    table = Table("platform", "id", "created_at", "author", "text")
+    table = Table()
+    # Narrow terminals: the short columns stay whole, ids and authors are cut, text wraps.
+    table.add_column("platform", no_wrap=True, min_width=8)
+    table.add_column("id", overflow="ellipsis", no_wrap=True, max_width=24)
+    table.add_column("created_at (UTC)", no_wrap=True, min_width=16)
+    table.add_column("author", overflow="ellipsis", no_wrap=True, max_width=16)
+    table.add_column("text", min_width=24, ratio=1)
     for row in result.rows():
-        table.add_row(*(plain(str(row[key] or "")) for key in row))
+        when = row["created_at"][:16].replace("T", " ")  # to the minute; --json has it all
+        cells = (row["platform"], row["id"], when, row["author"] or "", row["text"])
+        table.add_row(*(plain(cell) for cell in cells))
     if result.posts:
         out.print(table)
     out.print(

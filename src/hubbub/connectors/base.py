@@ -12,6 +12,9 @@ A connector is two things, kept apart on purpose:
   re-mapped with later. None means "not a post" (e.g. a deletion notice); malformed items raise
   `InvalidPost` and become rejects.
 
+`sample(cursor)` is `fetch` stopped after its first page (streaming connectors: a short bounded
+read), for `hubbub source test`; the caller stores nothing and keeps the cursor.
+
 Secrets come from environment variables only (`env_vars` lists them for the docs and errors);
 everything else comes from the source's `SourceConfig` in hubbub.toml. HTTP goes through
 `hubbub.connectors.http.HttpClient`, whose transport, clock and sleep are injectable, so tests
@@ -121,6 +124,7 @@ class Connector(ABC):
         self.env = os.environ if env is None else env
         self._clients: list[HttpClient] = []
         self.check_config()
+        self.pace()  # a bad `min_interval` is refused on `source add` too
 
     def check_config(self) -> None:
         """Raise ConfigError when the source's settings cannot work (called on `source add`)."""
@@ -140,6 +144,26 @@ class Connector(ABC):
                 f"{self.config.name}: option {key} must be a whole number, not {value!r}"
             )
         return int(value)
+
+    def pace(self) -> float:
+        """Seconds between two requests: `min_interval`, which may be lowered for a private
+        mirror or a test server (`--set min_interval=0`), never by default."""
+        return self.seconds_option("min_interval", self.min_interval)
+
+    def seconds_option(self, key: str, default: float) -> float:
+        """A duration option in seconds (>= 0), or `default` when unset; else a ConfigError."""
+        value = (self.option(key) or "").strip()
+        if not value:
+            return default
+        try:
+            seconds = float(value)
+        except ValueError:
+            seconds = -1.0
+        if not seconds >= 0:  # also refuses nan
+            raise ConfigError(
+                f"{self.config.name}: option {key} must be seconds >= 0, not {value!r}"
+            )
+        return seconds
 
     def bool_option(self, key: str, default: bool) -> bool:
         """A yes/no option (`--set key=true`), or `default` when unset; anything else is a
@@ -166,8 +190,7 @@ class Connector(ABC):
 
     def client(self, base_url: str | None = None, **kwargs: Any) -> HttpClient:
         """An HTTP client for this source; closed with the connector."""
-        # `min_interval` may be lowered for a private mirror or a test server, never by default.
-        kwargs.setdefault("min_interval", float(self.option("min_interval") or self.min_interval))
+        kwargs.setdefault("min_interval", self.pace())
         client = HttpClient(
             (base_url or self.config.base_url or self.default_base_url).rstrip("/"),
             source=self.config.name,

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hubbub.connectors.base import Connector
+from hubbub.connectors.cursors import iso
 from hubbub.connectors.importers.pipeline import ITEM_ERRORS
 from hubbub.models import Post
 
@@ -31,7 +32,7 @@ class Preview:
             {
                 "platform": post.platform,
                 "id": post.platform_id,
-                "created_at": post.created_at.isoformat(),
+                "created_at": iso(post.created_at),  # UTC, whatever zone the platform gave
                 "author": post.author.handle or post.author.name or post.author.id,
                 "text": " ".join((post.text or "").split())[:width],
             }

@@ -2,8 +2,9 @@
 
 A softmax model over the same hashed n-grams as sentiment (see `features`), trained by
 ``train/train_emotion.py`` on GoEmotions (Ekman mapping) and TweetEval emotion for English and on
-SMP2020-EWECT and NLPCC 2014 for Chinese; CLUE emotion is kept for validation. Other languages get
-an answer too, but it rests on emoji and shared vocabulary only: the model card says so.
+SMP2020-EWECT and NLPCC 2014 for Chinese; CLUE emotion is kept for validation. Chinese posts are
+scored by a head fitted on the Chinese data alone. Other languages get an answer too, but it
+rests on emoji and shared vocabulary only: the model card says so.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import numpy as np
 
 from hubbub.enrich.classifier import ShippedClassifier
 
-EMOTION_MODEL = "emotion.hubbub-ngram-linear.v1"
+EMOTION_MODEL = "emotion.hubbub-ngram-linear.v2"
 EMOTION_LABELS = ("anger", "disgust", "fear", "joy", "neutral", "sadness", "surprise")
 _CLASSIFIER = ShippedClassifier("emotion", "emotion.npz", EMOTION_LABELS)
 

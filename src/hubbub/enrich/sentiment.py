@@ -1,9 +1,10 @@
 """Sentiment: negative / neutral / positive with a calibrated probability, for any language.
 
-One multilingual softmax model over hashed word and character n-grams (see `features`), trained
+A multilingual softmax model over hashed word and character n-grams (see `features`), trained
 by ``train/train_sentiment.py`` on SemEval English tweets, UMSAB (ar en fr de hi it pt es),
-SMP2020 Weibo posts and Chinese reviews; the weights ship in ``models_data/sentiment.npz`` and
-its model card says how well it does per language. Languages without training data (ja, ko, ...)
+SMP2020 Weibo posts and Chinese reviews, with heads fitted on the English and on the Chinese data
+alone for posts in those languages; the weights ship in ``models_data/sentiment.npz`` and its
+model card says how well it does per language. Languages without training data (ja, ko, ...)
 still get the emoji, emoticon and shared-vocabulary signal, and lean to neutral otherwise.
 """
 
@@ -13,7 +14,7 @@ import numpy as np
 
 from hubbub.enrich.classifier import ShippedClassifier
 
-SENTIMENT_MODEL = "sentiment.hubbub-ngram-linear.v1"
+SENTIMENT_MODEL = "sentiment.hubbub-ngram-linear.v2"
 SENTIMENT_LABELS = ("negative", "neutral", "positive")
 _CLASSIFIER = ShippedClassifier("sentiment", "sentiment.npz", SENTIMENT_LABELS)
 

@@ -27,6 +27,7 @@ from hubbub.alerts.store import AlertStore
 from hubbub.bus.base import SUBJECTS, Bus
 from hubbub.bus.memory import MemoryBus
 from hubbub.live.history import seed_engine
+from hubbub.live.scaleout import RawPublisher, WriteStage
 from hubbub.live.scheduler import SourceScheduler
 from hubbub.live.stages import AlertStage, PercolateStage
 from hubbub.live.store_access import TappedStore
@@ -74,9 +75,14 @@ class LivePipeline:
         clock: Callable[[], float] = time.time,
         sources: bool = True,
         connector_options: dict[str, Any] | None = None,
+        relay_raw: bool = False,
     ) -> None:
         """`store`: anything with `filter_new` and `insert` (in `hubbub serve`, the API's store
-        reached through its thread: live/store_access.StoreOnThread)."""
+        reached through its thread: live/store_access.StoreOnThread).
+
+        `relay_raw` (a bus shared with `hubbub worker --role enrich` processes): collected posts
+        go to `hubbub.posts.raw` unenriched, and a write stage here stores what the enrich
+        workers send back (live/scaleout.py)."""
         self.home = Path(home)
         self.settings = settings or LiveSettings()
         self.bus: Bus = bus or MemoryBus(self.settings.max_pending)
@@ -94,12 +100,17 @@ class LivePipeline:
         self.alerts = AlertStage(
             self.bus, self.engine, self.store_alerts, clock, self.watchlist, self._seed
         )
+        self.write = (
+            WriteStage(self.bus, store, self.settings.enrichers, self.home / "state")
+            if relay_raw
+            else None
+        )
         self.scheduler = (
             SourceScheduler(
                 self.home,
-                self.store,
+                RawPublisher(store, self.bus) if relay_raw else self.store,
                 interval=self.settings.source_interval,
-                enrichers=self.settings.enrichers,
+                enrichers=() if relay_raw else self.settings.enrichers,
                 archive=self.settings.archive,
                 connector_options=connector_options,
             )
@@ -118,6 +129,8 @@ class LivePipeline:
         self.deliverer.start()
         self.alerts.start()
         self.percolate.start()
+        if self.write is not None:
+            self.write.start()
         if self.scheduler is not None:
             self.scheduler.start()
         self._started = True
@@ -130,6 +143,8 @@ class LivePipeline:
         deadline = time.monotonic() + timeout
         if self.scheduler is not None:
             self.scheduler.stop(timeout)
+        if self.write is not None:  # what the enrich workers still send waits on the server
+            self.write.stop()
         drained = True
         for subject in (SUBJECTS["stored"], SUBJECTS["matched"]):
             left = max(0.1, deadline - time.monotonic())

@@ -13,6 +13,8 @@ from typing import Any
 
 from hubbub import settings
 from hubbub.alerts.channels.base import ChannelSettings
+from hubbub.bus.choose import bus_for
+from hubbub.bus.memory import MemoryBus
 from hubbub.live.pipeline import LivePipeline, LiveSettings
 from hubbub.live.store_access import StoreOnThread
 
@@ -35,15 +37,23 @@ def channel_settings(home: Path, server_url: str) -> ChannelSettings:
     return ChannelSettings.from_settings(values)
 
 
-def start_live(state: Any, home: Path, server_url: str) -> LivePipeline | None:
-    """Start the pipeline for an opened `AppState`, unless the `live` setting is off."""
+def start_live(
+    state: Any, home: Path, server_url: str, bus_spec: str | None = None
+) -> LivePipeline | None:
+    """Start the pipeline for an opened `AppState`, unless the `live` setting is off.
+
+    `bus_spec` (`--bus`, else the `bus` setting): on a NATS bus, enrichment is left to
+    `hubbub worker --role enrich` processes (docs/scale-out.md)."""
     if not settings.get("live", home):
         return None
+    bus = bus_for(home, bus_spec)
     pipeline = LivePipeline(
         home,
         StoreOnThread(state.get_store, state.executor),
         LiveSettings.from_home(home),
         channel_settings(home, server_url),
+        bus=bus,
+        relay_raw=not isinstance(bus, MemoryBus),
     )
     pipeline.start()
     state.on_close.append(pipeline.stop)  # runs before the store closes (AppState.close)

@@ -11,6 +11,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
+from starlette.concurrency import run_in_threadpool
 
 from hubbub import __version__
 from hubbub.web.highlight import highlight
@@ -44,3 +45,11 @@ def render(
     template = environment().get_template(name)
     html = template.render(request=request, t=t, lang=t.lang, **context)
     return HTMLResponse(html, status_code=status_code)
+
+
+async def render_off_loop(
+    request: Request, name: str, t: Translator, status_code: int = 200, **context: Any
+) -> HTMLResponse:
+    """`render` in a worker thread, for async routes: highlighting posts folds their text
+    (the first fold builds a table), which must not stall the event loop serving other pages."""
+    return await run_in_threadpool(render, request, name, t, status_code, **context)

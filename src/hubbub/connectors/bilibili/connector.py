@@ -153,7 +153,7 @@ class BilibiliSearchConnector(_BilibiliConnector):
             if not isinstance(results, list):
                 raise SourceTerminal(f"{self.config.name}: video search returned no result list")
             times = [t for t in (_int(r.get("pubdate")) for r in _dicts(results)) if t]
-            newest = max([t for t in (newest, *times) if t is not None], default=None)
+            newest = _latest(newest, *times)
             items = [r for r in results if lower is None or _since(r, lower)]
             pages = _int(data.get("numPages")) or number
             done = (
@@ -206,7 +206,7 @@ class BilibiliRepliesConnector(_BilibiliConnector):
                 nested = reply.get("replies") if isinstance(reply, dict) else None
                 items.extend(r for r in (nested or []) if isinstance(r, dict))
             ids = [i for i in (_int(_get(r, "rpid")) for r in items) if i]
-            newest = max([i for i in (newest, *ids) if i is not None], default=None)
+            newest = _latest(newest, *ids)
             fresh = [r for r in items if _newer(r, stored, floor)]
             page_cursor: dict[str, Any] = c if isinstance(c := data.get("cursor"), dict) else {}
             top_ids = [i for i in (_int(_get(r, "rpid")) for r in top) if i]
@@ -265,7 +265,7 @@ class BilibiliDanmakuConnector(_BilibiliConnector):
             response = http.request("GET", DANMAKU_PATH, params={"oid": cid})
             items = parse_danmaku_xml(response.content, bvid, f"{self.config.name}: {bvid}")
             times = [t for t in (_sent(i) for i in items) if t is not None]
-            newest = max([t for t in (newest, *times) if t is not None], default=None)
+            newest = _latest(newest, *times)
             fresh = [i for i in items if floor is None or (_sent(i) or floor) >= floor]
             yield Page(fresh)
         yield run.commit(bvid, {"since": newest} if newest else {})
@@ -298,6 +298,11 @@ def parse_danmaku_xml(content: bytes, bvid: str, where: str) -> list[dict[str, A
 def _sent(item: dict[str, Any]) -> int | None:
     fields = str(item.get("p") or "").split(",")
     return _int(fields[4]) if len(fields) > 4 else None
+
+
+def _latest(*values: int | None) -> int | None:
+    """The largest known value (a time or a growing id); None when none is known."""
+    return max((v for v in values if v is not None), default=None)
 
 
 def _dicts(values: list[Any]) -> list[dict[str, Any]]:

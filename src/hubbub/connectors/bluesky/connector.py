@@ -50,6 +50,7 @@ class BlueskyConnector(Connector):
     def check_config(self) -> None:
         if not (self.config.query or "").strip():
             raise ConfigError(f"{self.config.name}: a bluesky source needs --query")
+        self.int_option("max_pages", MAX_PAGES)
 
     def _session(self) -> HttpClient:
         hint = f"set {HANDLE_VAR} and {PASSWORD_VAR} (an app password) to search while logged in"
@@ -86,7 +87,7 @@ class BlueskyConnector(Connector):
             newest = committed
         api_cursor: str | None = None
         oldest: datetime | None = None
-        for _ in range(int(self.option("max_pages", str(MAX_PAGES)) or MAX_PAGES)):
+        for _ in range(self.int_option("max_pages", MAX_PAGES)):
             params: dict[str, Any] = {"q": self.config.query, "sort": "latest", "limit": PAGE_LIMIT}
             if lower is not None:
                 params["since"] = iso(lower)

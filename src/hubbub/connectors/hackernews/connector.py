@@ -39,11 +39,15 @@ class HackerNewsConnector(Connector):
     def map(raw: dict[str, Any]) -> Post | None:
         return map_hit(raw)
 
+    def check_config(self) -> None:
+        self.int_option("hits_per_page", HITS_PER_PAGE)
+        self.int_option("max_pages", MAX_PAGES)
+
     def fetch(self, cursor: dict[str, Any], since: datetime | None = None) -> Iterator[Page]:
         http = self.client()
         tags = self.option("tags", "(story,comment)")
-        per_page = int(self.option("hits_per_page", str(HITS_PER_PAGE)) or HITS_PER_PAGE)
-        max_pages = int(self.option("max_pages", str(MAX_PAGES)) or MAX_PAGES)
+        per_page = self.int_option("hits_per_page", HITS_PER_PAGE)
+        max_pages = self.int_option("max_pages", MAX_PAGES)
         committed = int(cursor.get("created_at_i") or 0)
         walk = cursor.get("walk") if isinstance(cursor.get("walk"), dict) else None
         if since is not None:

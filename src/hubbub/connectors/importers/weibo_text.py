@@ -29,7 +29,10 @@ def parse_weibo_time(value: object) -> datetime:
     """
     if isinstance(value, int | float) and not isinstance(value, bool):
         seconds = value / 1000 if value > 1e11 else value
-        return datetime.fromtimestamp(seconds, UTC)
+        try:
+            return datetime.fromtimestamp(seconds, UTC)
+        except (OverflowError, OSError, ValueError):  # beyond what the platform's time_t holds
+            raise InvalidPost(f"created_at {value!r} is not a time (out of range)") from None
     if not isinstance(value, str) or not value.strip():
         raise InvalidPost("created_at is missing")
     text = value.strip()

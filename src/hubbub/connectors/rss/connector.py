@@ -10,6 +10,10 @@ Cursor: the feed's `ETag` and `Last-Modified`, sent back as `If-None-Match` and
 `If-Modified-Since`; a 304 answer costs the server nothing and collects nothing. Entries are
 deduplicated by the store, so re-reading a feed that ignores conditional requests is harmless.
 No credentials; we pace at one request per 2 s per source, and honour Retry-After.
+
+With `full_text=true`, summary-only entries get the main text of their linked page
+(`rss.article`), fetched through the same HTTP client, one host at a time at `article_delay`
+(1 s); the article URLs tried are remembered in the cursor so a re-read feed costs no pages.
 """
 
 from __future__ import annotations
@@ -55,17 +59,7 @@ class RssConnector(Connector):
         if urlsplit(url).scheme not in ("http", "https"):
             raise ConfigError(f"{self.config.name}: an rss source needs --url http(s)://...")
         self.bool_option("full_text", False)
-        self._article_delay()
-
-    def _article_delay(self) -> float:
-        value = self.option("article_delay")
-        try:
-            delay = ARTICLE_DELAY if value is None else float(value)
-        except ValueError:
-            delay = -1.0
-        if delay < 0:
-            raise ConfigError(f"{self.config.name}: option article_delay must be seconds >= 0")
-        return delay
+        self.seconds_option("article_delay", ARTICLE_DELAY)
 
     def fetch(self, cursor: dict[str, Any], since: datetime | None = None) -> Iterator[Page]:
         url = self.config.url or ""
@@ -136,7 +130,9 @@ class RssConnector(Connector):
             parts = urlsplit(url)
             origin = f"{parts.scheme}://{parts.netloc}"
             if origin not in clients:
-                clients[origin] = self.client(origin, min_interval=self._article_delay())
+                clients[origin] = self.client(
+                    origin, min_interval=self.seconds_option("article_delay", ARTICLE_DELAY)
+                )
             try:
                 response = clients[origin].request("GET", url, headers={"Accept": "text/html"})
             except SourceError:

@@ -37,8 +37,11 @@ def map_entry(raw: dict[str, Any]) -> Post | None:
     article = raw.get("article")
     article_text = article.get("text") if isinstance(article, dict) else None
     if isinstance(article_text, str) and len(article_text) > len(body):
-        # The linked page's main text (`full_text=true`), already plain, replaces a summary.
+        # The linked page's main text (`full_text=true`), already plain, replaces a summary;
+        # pages usually open with the headline, which the post already has as its title.
         body = article_text.strip()
+        if title and body.startswith(title):
+            body = body[len(title) :].lstrip()
     if body and title and body.startswith(title) and len(body) < len(title) + 3:
         body = ""  # feeds often repeat the title as the description
     text = "\n\n".join(p for p in (title, body) if p)

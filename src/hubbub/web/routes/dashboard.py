@@ -20,7 +20,7 @@ from hubbub.errors import ConfigError
 from hubbub.topics import DEFAULT_WORKSPACE
 from hubbub.web.context import PageDep
 from hubbub.web.panels import PANELS
-from hubbub.web.render import render
+from hubbub.web.render import render, render_off_loop
 from hubbub.web.state import ViewState
 
 router = APIRouter()
@@ -43,7 +43,6 @@ def dashboard(page: PageDep, name: str) -> Response:
     topic = page.svc.topic(name)
     state = ViewState.from_request(page.request)
     state.bucket_dict()  # a malformed bucket is a clear error now, not a broken stream later
-
     return render(
         page.request,
         "dashboard.html",
@@ -51,7 +50,6 @@ def dashboard(page: PageDep, name: str) -> Response:
         topic=topic,
         state=state,
         sentiments=SENTIMENTS,
-        panels=list(PANELS),
         **page.context(),
     )
 
@@ -92,7 +90,7 @@ async def post_stream(
         return result.to_dict()  # type: ignore[no-any-return]
 
     data = await run_on_store(page.request, work)
-    return render(
+    return await render_off_loop(
         page.request,
         "_posts.html",
         page.t,

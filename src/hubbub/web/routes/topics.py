@@ -16,7 +16,7 @@ from hubbub.query.diagnostics import Diagnostic
 from hubbub.topics import Topic
 from hubbub.web.context import PageDep
 from hubbub.web.forms import form_fields
-from hubbub.web.render import render
+from hubbub.web.render import render, render_off_loop
 from hubbub.web.sparkline import sparkline_svg
 
 router = APIRouter()
@@ -42,7 +42,7 @@ async def sparkline(page: PageDep, name: str) -> Response:
     days = data["over_time"]
     volumes = [sum(d[k] for k in ("positive", "neutral", "negative", "unknown")) for d in days]
     nets = [d["net_sentiment"] for d in days]
-    return render(
+    return await render_off_loop(
         page.request,
         "_sparkline.html",
         page.t,
@@ -98,7 +98,7 @@ async def lint_query(page: PageDep, request: Request) -> Response:
             preview = await run_on_store(request, work)
         except HubbubError as exc:
             preview = {"error": str(exc)}
-    return render(
+    return await render_off_loop(
         request,
         "_lint.html",
         page.t,
