@@ -59,7 +59,6 @@ NLPCC_TO_EMOTION = {
     "none": "neutral",
 }
 GOEMOTIONS_EKMAN = ["anger", "disgust", "fear", "joy", "neutral", "sadness", "surprise"]
-GOEMOTIONS_GROUPS = {"1": "negative", "2": "neutral", "3": "positive"}  # 0 = ambiguous
 TWEETEVAL_EMOTION = {0: "anger", 1: "joy", 2: "joy", 3: "sadness"}  # optimism → joy
 
 _NON_ALNUM = re.compile(r"\W+|_|@user|http")
@@ -176,17 +175,6 @@ def goemotions_ekman(data: Path, split: str) -> list[Example]:
         parts = line.split("\t")
         if len(parts) >= 2 and parts[1] and "," not in parts[1]:
             out.append(Example(parts[0], "en", GOEMOTIONS_EKMAN[int(parts[1])], f"goemo-{split}"))
-    return out
-
-
-def goemotions_sentiment(data: Path, split: str) -> list[Example]:
-    """GoEmotions' own sentiment grouping of its 28 emotions (Reddit, en); "ambiguous" and
-    multi-label comments are dropped."""
-    out = []
-    for line in _lines(data / "goemotions" / "data" / "group" / f"{split}.tsv"):
-        parts = line.split("\t")
-        if len(parts) >= 2 and parts[1] in GOEMOTIONS_GROUPS:
-            out.append(Example(parts[0], "en", GOEMOTIONS_GROUPS[parts[1]], f"goemo-{split}"))
     return out
 
 

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
-from corpora import Example
+from corpora import Example, overlap_key
 from scipy import sparse
 from scipy.optimize import minimize_scalar
 from sklearn.linear_model import LogisticRegression
@@ -79,13 +79,18 @@ def fit_heads(
     head_langs: Sequence[str],
     c: float,
     report: Callable[[np.ndarray, np.ndarray, np.ndarray], dict[str, float]],
-) -> dict[str, tuple[np.ndarray, np.ndarray, float]]:
+) -> Heads:
     """A model of its own for each of `head_langs`, fitted on that language's rows alone
     (`fit_calibrated`); `report(logits, rows, tune)` gets the row mask of the language too."""
     heads = {}
     lang_arr = np.array(langs)
     for lang in head_langs:
         rows = lang_arr == lang
+        missing = set(np.unique(y)) - set(np.unique(y[rows]))
+        if missing:
+            raise SystemExit(
+                f"no {lang} training posts of classes {sorted(missing)}: drop the head"
+            )
         print(f"{lang} head ({rows.sum()} rows):")
         sub_keys = [k for k, keep in zip(keys, rows, strict=True) if keep]
         model, t = fit_calibrated(
@@ -96,7 +101,7 @@ def fit_heads(
 
 
 def tune_report(
-    train: Sequence[Example], scores: Callable[[np.ndarray, list[Example]], dict[str, float]]
+    train: Sequence[Example], scores: Scores
 ) -> Callable[[np.ndarray, np.ndarray, np.ndarray], dict[str, float]]:
     """`scores` of tune-slice logits, given which training rows were used and which of those
     formed the tune slice."""
@@ -112,6 +117,66 @@ def shipped_logits(path: Path, rows: Sequence[Example]) -> tuple[np.ndarray, np.
     """Logits and per-row temperatures of the file just written, through the inference code."""
     model = LinearTextModel(path)
     return model.calibrated_logits([e.text for e in rows], [e.lang for e in rows])
+
+
+Heads = dict[str, tuple[np.ndarray, np.ndarray, float]]
+Scores = Callable[[np.ndarray, list[Example]], dict[str, float]]
+
+
+def base_from(
+    path: Path, cfg: FeatureConfig, labels: list[str]
+) -> tuple[np.ndarray, np.ndarray, float]:
+    """(coef, bias, temperature) of the multilingual model of an already trained file."""
+    model = LinearTextModel(path)
+    if model.config != cfg or model.labels != labels:
+        raise SystemExit(f"{path} was trained with other features or labels: drop --base")
+    return model.weights.T, model.bias, model.temperature
+
+
+def fit_model_and_heads(
+    train: list[Example],
+    w: np.ndarray,
+    cfg: FeatureConfig,
+    labels: list[str],
+    scores: Scores,
+    head_langs: list[str],
+    c: float,
+    base: Path | None,
+) -> tuple[np.ndarray, np.ndarray, float, Heads]:
+    """The multilingual model (refitted, or taken from `base`) and the language heads:
+    ``(coef, bias, temperature, heads)``."""
+    if base:
+        coef, bias, t = base_from(base, cfg, labels)
+        keep = np.array([e.lang in head_langs for e in train])
+        w = w[keep]
+        train = [e for e, k in zip(train, keep, strict=True) if k]
+    x = to_matrix([e.text for e in train], [e.lang for e in train], cfg)
+    y = np.array([labels.index(e.label) for e in train])
+    keys = [overlap_key(e.text) for e in train]
+    report = tune_report(train, scores)
+    if not base:
+        print("multilingual model:")
+        everything = np.ones(len(train), dtype=bool)
+        model, t = fit_calibrated(x, y, w, keys, c, lambda z, tune: report(z, everything, tune))
+        coef, bias = model.coef_, model.intercept_
+    langs = [e.lang for e in train]
+    heads = fit_heads(x, y, w, langs, keys, head_langs, c, report)
+    return coef, bias, t, heads
+
+
+def report_validation(
+    path: Path, val: list[Example], scores: Scores, labels: list[str], heads: Heads, t: float
+) -> None:
+    """Validation figures of the file just written, computed through the inference code."""
+    logits, temps = shipped_logits(path, val)
+    print("validation (reported, never tuned on):")
+    for name, v in scores(logits, val).items():
+        print(f"  {name:28s} {v:.4f}")
+    yv = np.array([labels.index(e.label) for e in val])
+    ece = expected_calibration_error(softmax(logits / temps), yv)
+    print(
+        f"  temperature {t:.3f}, heads {[h[2] for h in heads.values()]}; validation ECE {ece:.4f}"
+    )
 
 
 def softmax(logits: np.ndarray) -> np.ndarray:
@@ -151,7 +216,7 @@ def export(
     labels: list[str],
     cfg: FeatureConfig,
     temperature: float,
-    heads: dict[str, tuple[np.ndarray, np.ndarray, float]] | None = None,
+    heads: Heads | None = None,
     **meta: str,
 ) -> None:
     """Write the weights as float16 in a compressed .npz: no pickle, numpy-only to load.

@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpora
 import linear
 
-from hubbub.enrich.features import FeatureConfig, LinearTextModel
+from hubbub.enrich.features import FeatureConfig
 
 LABELS = ["anger", "disgust", "fear", "joy", "neutral", "sadness", "surprise"]
 SMP6 = ["joy", "anger", "sadness", "fear", "surprise", "neutral"]
@@ -85,9 +85,9 @@ def scores(logits: np.ndarray, rows: list[corpora.Example]) -> dict[str, float]:
     out: dict[str, float] = {}
     smp = corpus == "smp"
     if smp.any():
-        z = logits[smp]
-        six = z[:, [LABELS.index(lab) for lab in SMP6]]
-        six[:, 1] = np.maximum(six[:, 1], z[:, LABELS.index("disgust")])
+        proba = linear.softmax(logits[smp])
+        six = proba[:, [LABELS.index(lab) for lab in SMP6]]
+        six[:, 1] += proba[:, LABELS.index("disgust")]
         pred = np.array(SMP6)[six.argmax(axis=1)]
         g = gold[smp]
         for dom in ("usual", "virus"):
@@ -106,14 +106,6 @@ def scores(logits: np.ndarray, rows: list[corpora.Example]) -> dict[str, float]:
         present = sorted(set(gold[m]))
         out[f"{name}_macro_f1"] = f1_score(gold[m], pred[m], labels=present, average="macro")
     return out
-
-
-def base_from(path: Path, cfg: FeatureConfig) -> tuple[np.ndarray, np.ndarray, float]:
-    """(coef, bias, temperature) of an already trained emotion file with the same features."""
-    model = LinearTextModel(path)
-    if model.config != cfg or model.labels != LABELS:
-        raise SystemExit(f"{path} was trained with other features or labels: drop --base")
-    return model.weights.T, model.bias, model.temperature
 
 
 def main() -> None:
@@ -140,25 +132,10 @@ def main() -> None:
     )
     train, val = load(args.data)
     head_langs = [g for g in args.heads.split(",") if g]
-    if args.base:
-        coef, bias, t = base_from(args.base, cfg)
-        train = [e for e in train if e.lang in head_langs]
-    x = linear.to_matrix([e.text for e in train], [e.lang for e in train], cfg)
-    y = np.array([LABELS.index(e.label) for e in train])
     w = weights(train, args.balance)
-    keys = [corpora.overlap_key(e.text) for e in train]
-    report = linear.tune_report(train, scores)
-    if not args.base:
-        print("multilingual model:")
-        everything = np.ones(len(train), dtype=bool)
-        model, t = linear.fit_calibrated(
-            x, y, w, keys, args.C, lambda z, tune: report(z, everything, tune)
-        )
-        coef, bias = model.coef_, model.intercept_
-    # On the tune slice a Chinese-only model beat the multilingual one on SMP2020: it no
-    # longer shares biases, regularization and hash buckets with the English corpora.
-    langs = [e.lang for e in train]
-    heads = linear.fit_heads(x, y, w, langs, keys, head_langs, args.C, report)
+    coef, bias, t, heads = linear.fit_model_and_heads(
+        train, w, cfg, LABELS, scores, head_langs, args.C, args.base
+    )
 
     linear.export(
         args.out,
@@ -173,17 +150,8 @@ def main() -> None:
         f" negation={args.negation} lang_words={args.lang_words} heads={head_langs}"
         f" base={args.base.name if args.base else 'refitted'}",
     )
-    # Validation goes through the shipped inference code, reading the file just written.
     pooled = [e for rows in val.values() for e in rows]
-    logits, temps = linear.shipped_logits(args.out, pooled)
-    print("validation (reported, never tuned on):")
-    for name, v in scores(logits, pooled).items():
-        print(f"  {name:28s} {v:.4f}")
-    yv = np.array([LABELS.index(e.label) for e in pooled])
-    ece = linear.expected_calibration_error(linear.softmax(logits / temps), yv)
-    print(
-        f"  temperature {t:.3f}, heads {[h[2] for h in heads.values()]}; validation ECE {ece:.4f}"
-    )
+    linear.report_validation(args.out, pooled, scores, LABELS, heads, t)
 
 
 if __name__ == "__main__":

@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpora
 import linear
 
-from hubbub.enrich.features import FeatureConfig, LinearTextModel
+from hubbub.enrich.features import FeatureConfig
 
 LABELS = ["negative", "neutral", "positive"]
 MODELS = Path(__file__).resolve().parents[1] / "src" / "hubbub" / "models_data"
@@ -117,14 +117,6 @@ def scores(
     return out
 
 
-def base_from(path: Path, cfg: FeatureConfig) -> tuple[np.ndarray, np.ndarray, float]:
-    """(coef, bias, temperature) of an already trained sentiment file with the same features."""
-    model = LinearTextModel(path)
-    if model.config != cfg or model.labels != LABELS:
-        raise SystemExit(f"{path} was trained with other features or labels: drop --base")
-    return model.weights.T, model.bias, model.temperature
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--data", type=Path, default=corpora.DEFAULT_DATA)
@@ -157,23 +149,9 @@ def main() -> None:
     train, val = load(args.data, use_reviews=args.reviews > 0)
     head_langs = [g for g in args.heads.split(",") if g]
     w = weights(train, args.small_lang_boost, args.reviews)
-    if args.base:
-        coef, bias, t = base_from(args.base, cfg)
-        w = w[[e.lang in head_langs for e in train]]
-        train = [e for e in train if e.lang in head_langs]
-    x = linear.to_matrix([e.text for e in train], [e.lang for e in train], cfg)
-    y = np.array([LABELS.index(e.label) for e in train])
-    keys = [corpora.overlap_key(e.text) for e in train]
-    report = linear.tune_report(train, scores)
-    if not args.base:
-        print("multilingual model:")
-        everything = np.ones(len(train), dtype=bool)
-        model, t = linear.fit_calibrated(
-            x, y, w, keys, args.C, lambda z, tune: report(z, everything, tune)
-        )
-        coef, bias = model.coef_, model.intercept_
-    langs = [e.lang for e in train]
-    heads = linear.fit_heads(x, y, w, langs, keys, head_langs, args.C, report)
+    coef, bias, t, heads = linear.fit_model_and_heads(
+        train, w, cfg, LABELS, scores, head_langs, args.C, args.base
+    )
 
     linear.export(
         args.out,
@@ -188,16 +166,9 @@ def main() -> None:
         f" cjk_words={args.cjk_words} negation={args.negation} lang_words={args.lang_words}"
         f" heads={head_langs} base={args.base.name if args.base else 'refitted'}",
     )
-    # Validation goes through the shipped inference code, reading the file just written.
     pooled = [e for rows in val.values() for e in rows]
-    logits, temps = linear.shipped_logits(args.out, pooled)
-    print("validation (reported, never tuned on):")
-    for name, v in scores(logits, pooled, by_language=True).items():
-        print(f"  {name:28s} {v:.4f}")
-    yv = np.array([LABELS.index(e.label) for e in pooled])
-    ece = linear.expected_calibration_error(linear.softmax(logits / temps), yv)
-    print(
-        f"  temperature {t:.3f}, heads {[h[2] for h in heads.values()]}; validation ECE {ece:.4f}"
+    linear.report_validation(
+        args.out, pooled, lambda z, rows: scores(z, rows, by_language=True), LABELS, heads, t
     )
 
 

@@ -161,3 +161,24 @@ def test_raw_posts_go_through_enrich_and_write_stages_to_the_store_and_percolati
         pipeline.stop(10)
         worker_bus.close()
         store.close()
+
+
+def test_a_batch_over_the_servers_max_payload_is_sent_in_parts(nats_server):
+    import pyarrow as pa
+
+    bus = nats_bus(nats_server)
+    try:
+        consumer = bus.consumer("t.big", "stage")
+        big = posts_batch(0, 1500)
+        big = big.set_column(
+            big.schema.get_field_index("text"), "text", pa.array(["x" * 2000] * 1500)
+        )  # ~3 MB: over the default 1 MB max_payload
+        bus.publish("t.big", big)
+        parts = consumer.fetch(64, 1.0)
+        assert len(parts) > 1
+        assert sum(m.payload.num_rows for m in parts) == 1500
+        assert pa.concat_tables([m.payload for m in parts]).equals(big)
+        with pytest.raises(PayloadError, match="max_payload"):
+            bus.publish("t.big", {"blob": "y" * 2_000_000})
+    finally:
+        bus.close()

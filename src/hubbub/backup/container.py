@@ -8,7 +8,6 @@ links, devices): a backup file is input like any other.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import tarfile
 from collections.abc import Iterator
@@ -18,7 +17,7 @@ from typing import IO, Any
 
 import zstandard
 
-from hubbub.backup.manifest import BackupError
+from hubbub.backup.manifest import BackupError, copy_digest
 
 
 def is_compressed(path: Path) -> bool:
@@ -92,11 +91,5 @@ def extract_member(tar: tarfile.TarFile, member: tarfile.TarInfo, target: Path) 
     if source is None:  # pragma: no cover - safe_member_path admits regular files only
         raise BackupError(f"cannot read {member.name} in the backup")
     target.parent.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256()
-    size = 0
     with open(target, "wb") as handle:
-        while chunk := source.read(1 << 20):
-            digest.update(chunk)
-            size += len(chunk)
-            handle.write(chunk)
-    return {"bytes": size, "sha256": digest.hexdigest()}
+        return copy_digest(source, handle)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import orjson
 
@@ -75,11 +75,18 @@ class Manifest:
         return ", ".join(parts)
 
 
-def file_digest(path: Path) -> dict[str, Any]:
+def copy_digest(source: IO[bytes], sink: IO[bytes] | None = None) -> dict[str, Any]:
+    """Read `source` to its end (copying it to `sink` if given); its size and SHA-256."""
     digest = hashlib.sha256()
     size = 0
-    with open(path, "rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-            size += len(chunk)
+    while chunk := source.read(1 << 20):
+        digest.update(chunk)
+        size += len(chunk)
+        if sink is not None:
+            sink.write(chunk)
     return {"bytes": size, "sha256": digest.hexdigest()}
+
+
+def file_digest(path: Path) -> dict[str, Any]:
+    with open(path, "rb") as handle:
+        return copy_digest(handle)

@@ -32,6 +32,8 @@ from collections.abc import Coroutine
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+import pyarrow as pa
+
 from hubbub.bus.base import SUBJECTS, BusClosed, Message
 from hubbub.bus.codec import PayloadError, decode, encode
 from hubbub.errors import ConfigError
@@ -236,6 +238,18 @@ class NatsBus:
 
         self._ensure(subject)
         data = encode(payload)
+        limit = int(self.nc.max_payload) - 4096  # room for headers
+        if len(data) > limit:
+            # The server refuses messages over its max_payload (1 MB by default). A batch of
+            # rows is cut in two, recursively: its rows are independent of each other.
+            if isinstance(payload, pa.Table) and payload.num_rows > 1:
+                half = payload.num_rows // 2
+                self.publish(subject, payload.slice(0, half), timeout)
+                return self.publish(subject, payload.slice(half), timeout)
+            raise PayloadError(
+                f"{subject}: a {len(data)}-byte message is over the NATS server's max_payload "
+                f"({self.nc.max_payload}); raise max_payload in its configuration"
+            )
         deadline = None if timeout is None else time.monotonic() + timeout
         pause = 0.005
         waited = False

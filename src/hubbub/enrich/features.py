@@ -332,14 +332,23 @@ class LinearTextModel:
                 self.head_temperature = data["head_temperature"].astype(np.float32)
 
     def _scores(
-        self, weights: np.ndarray, bias: np.ndarray, csr: tuple[np.ndarray, np.ndarray, np.ndarray]
+        self,
+        weights: np.ndarray,
+        bias: np.ndarray,
+        csr: tuple[np.ndarray, np.ndarray, np.ndarray],
+        rows: np.ndarray,
     ) -> np.ndarray:
+        """Logits of the given rows of the batch's feature matrix."""
         indptr, idx, vals = csr
-        out = np.tile(bias, (len(indptr) - 1, 1))
-        if len(idx):
-            contrib = weights[idx] * vals[:, None]
-            nonempty = np.flatnonzero(np.diff(indptr))
-            out[nonempty] += np.add.reduceat(contrib, indptr[nonempty], axis=0)
+        starts, lengths = indptr[rows], indptr[rows + 1] - indptr[rows]
+        # Positions of the chosen rows' entries: each row's range, concatenated.
+        offsets = np.cumsum(lengths) - lengths
+        pos = np.arange(lengths.sum()) - np.repeat(offsets - starts, lengths)
+        out = np.tile(bias, (len(rows), 1))
+        if len(pos):
+            contrib = weights[idx[pos]] * vals[pos, None]
+            nonempty = np.flatnonzero(lengths)
+            out[nonempty] += np.add.reduceat(contrib, offsets[nonempty], axis=0)
         return out
 
     def calibrated_logits(
@@ -347,18 +356,22 @@ class LinearTextModel:
     ) -> tuple[np.ndarray, np.ndarray]:
         """Logits and the temperature of each row (its head's, or the multilingual one)."""
         csr = _featurize_shared(texts, langs, self.config)
-        out = self._scores(self.weights, self.bias, csr)
-        temps = np.full((len(texts), 1), self.temperature, dtype=np.float32)
+        n = len(texts)
+        out = np.empty((n, len(self.labels)), dtype=np.float32)
+        temps = np.full((n, 1), self.temperature, dtype=np.float32)
+        # Each row is scored once: by its language's head, or by the multilingual weights.
+        base = np.ones(n, dtype=bool)
         if self.head_langs and langs is not None:
             primary = np.array([(g or "und").split("-")[0].lower() for g in langs])
             for h, lang in enumerate(self.head_langs):
-                rows = primary == lang
-                if rows.any():
-                    # Scoring the whole batch and keeping the head's rows is simpler than
-                    # slicing the CSR, and the weight lookup is the cheap part of inference.
-                    head = self._scores(self.head_weights[h], self.head_bias[h], csr)
-                    out[rows] = head[rows]
+                rows = np.flatnonzero(primary == lang)
+                if len(rows):
+                    out[rows] = self._scores(self.head_weights[h], self.head_bias[h], csr, rows)
                     temps[rows] = self.head_temperature[h]
+                    base[rows] = False
+        rows = np.flatnonzero(base)
+        if len(rows):
+            out[rows] = self._scores(self.weights, self.bias, csr, rows)
         return out, temps
 
     def logits(self, texts: list[str], langs: list[str | None] | None) -> np.ndarray:

@@ -14,16 +14,16 @@ duplicates, flags that need them) runs where the store is, on the posts the stor
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
-from hubbub.bus.base import SUBJECTS, Bus
+from hubbub.bus.base import SUBJECTS, Bus, BusClosed
 from hubbub.enrich.pipeline import Pipeline
 from hubbub.enrich.registry import build, save_state
-from hubbub.live.stages import FETCH_BATCH, POLL_SECONDS, Stage
-from hubbub.live.store_access import TappedStore
+from hubbub.live.stages import FETCH_BATCH, MAX_DELIVERIES, POLL_SECONDS, Stage
 
 log = logging.getLogger("hubbub.live")
 
@@ -88,7 +88,8 @@ class WriteStage(Stage):
         self, bus: Bus, store: Any, enrichers: tuple[str, ...], state_dir: Path | None
     ) -> None:
         super().__init__()
-        self.store = TappedStore(store, bus)  # publishes what it inserts on posts.stored
+        self.bus = bus
+        self.store = store
         self.state_dir = state_dir
         self.tail: Pipeline = (
             build(list(enrichers), state_dir).split()[1] if enrichers else Pipeline()
@@ -98,8 +99,26 @@ class WriteStage(Stage):
         self.duplicates = 0
 
     def step(self) -> None:
-        for message in self.consumer.fetch(FETCH_BATCH, POLL_SECONDS):
-            self.handle(self.consumer, message, self.write)
+        messages = self.consumer.fetch(FETCH_BATCH, POLL_SECONDS)
+        if any(m.deliveries >= MAX_DELIVERIES for m in messages):
+            for message in messages:  # one by one, so a batch that always fails is set aside
+                self.handle(self.consumer, message, self.write)
+            return
+        if not messages:
+            return
+        # The batches waiting are stored in one insert: a store write has a fixed cost that
+        # dominates at a few hundred rows, and this stage is the one that cannot be scaled out.
+        try:
+            self.write(pa.concat_tables([m.payload for m in messages], promote_options="default"))
+        except Exception:
+            self.errors += 1
+            log.exception("write stage failed on %d batch(es); retrying", len(messages))
+            for message in messages:
+                self.consumer.nak(message)
+            time.sleep(0.2)
+            return
+        for message in messages:
+            self.consumer.ack(message)
 
     def write(self, table: pa.Table) -> None:
         new, _, duplicates = self.store.filter_new(table)
@@ -108,6 +127,23 @@ class WriteStage(Stage):
         self.store.insert(new)
         self.stored += new.num_rows
         self.duplicates += duplicates
+        if new.num_rows:
+            self._publish_stored(new)
+
+    def _publish_stored(self, table: pa.Table) -> None:
+        """Publish rows just stored, retrying until it works: given up, the batch would come
+        back, find its posts stored, and they would never be percolated."""
+        pause = 0.5
+        while True:
+            try:
+                self.bus.publish(SUBJECTS["stored"], table)
+                return
+            except BusClosed:
+                raise
+            except Exception as exc:
+                log.warning("write: publishing stored rows failed (%s); retrying", exc)
+                time.sleep(pause)
+                pause = min(pause * 2, 10.0)
 
     def stop(self, timeout: float = 10.0) -> None:
         super().stop(timeout)
