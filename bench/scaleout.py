@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import signal
 import subprocess
 import sys
@@ -66,6 +67,13 @@ def start_worker(role: str, url: str, home: Path, enrichers: str) -> subprocess.
     )
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process and of the children it has reaped (workers, nats-server)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def consumer_info(bus: NatsBus, subject: str, durable: str) -> Any:
     from hubbub.bus.nats import stream_name
 
@@ -97,6 +105,7 @@ def run_pipeline(
 ) -> dict[str, Any]:
     """One end-to-end run on a fresh server; returns the figures of the run."""
     total = sum(t.num_rows for t in tables)
+    cpu_before = _cpu_seconds()
     with tempfile.TemporaryDirectory(prefix="hubbub-scaleout-") as tmp:
         server = NatsServer(Path(tmp) / "nats").start()
         home = Path(tmp) / "home"
@@ -163,7 +172,10 @@ def run_pipeline(
 
             with open_store(home) as store:
                 stored = store.count()
+            bus.close()
+            server.stop()  # reaped here, so its CPU time counts below
             return {
+                "cpu": _cpu_seconds() - cpu_before,
                 "workers": workers,
                 "posts": total,
                 "stored": stored,
@@ -233,7 +245,10 @@ def main() -> None:
         f"memory {overhead['memory']:.2f} µs, NATS {overhead['nats']:.2f} µs "
         f"(+{overhead['nats'] - overhead['memory']:.2f} µs)"
     )
-    print("enrich workers | raw in → stored and percolated | posts/s | stored | percolated | waits")
+    print(
+        "enrich workers | raw in → stored and percolated | posts/s | stored | percolated | "
+        "waits | CPU used, worker start-up included (cores on average)"
+    )
     base = None
     for workers in counts:
         run = run_pipeline(tables, workers, args.enrichers, topics, kill_one=False)
@@ -241,7 +256,8 @@ def main() -> None:
         base = base or rate
         print(
             f"{workers:>14} | {run['seconds']:>27.2f} s | {rate:>7.0f} | {run['stored']:>6} | "
-            f"{run['percolated']:>10} | {run['publish_waits']:>5}   (×{rate / base:.2f})"
+            f"{run['percolated']:>10} | {run['publish_waits']:>5} | {run['cpu']:.1f} s "
+            f"({run['cpu'] / run['seconds']:.2f})   (×{rate / base:.2f} posts/s)"
         )
     workers = 2  # one killed, one left to take its batches over
     run = run_pipeline(tables, workers, args.enrichers, topics, kill_one=True)

@@ -75,6 +75,19 @@ def _any_reachable(url: str, timeout: float) -> bool:
     return False
 
 
+# The client's own default prints a traceback per failed reconnect attempt; one line will do.
+async def _log_error(exc: Exception) -> None:
+    log.warning("NATS: %s: %s", type(exc).__name__, exc)
+
+
+async def _log_disconnected() -> None:
+    log.warning("NATS: disconnected; reconnecting")
+
+
+async def _log_reconnected() -> None:
+    log.warning("NATS: reconnected")
+
+
 class NatsConsumer:
     """A durable pull consumer; several of them (in one or many processes) may share a durable."""
 
@@ -95,7 +108,7 @@ class NatsConsumer:
             seq = int(meta.sequence.stream)
             try:
                 payload = decode(msg.data)
-            except PayloadError as exc:
+            except (ValueError, KeyError) as exc:  # PayloadError, or bytes Arrow/JSON reject
                 # A message no stage can read would come back forever: drop it, loudly.
                 log.error("%s: dropping message %d: %s", self.subject, seq, exc)
                 self._bus.call(msg.term())
@@ -171,6 +184,9 @@ class NatsBus:
                     max_reconnect_attempts=-1,  # a restarted server is reconnected to, forever
                     reconnect_time_wait=0.5,
                     allow_reconnect=True,
+                    error_cb=_log_error,
+                    disconnected_cb=_log_disconnected,
+                    reconnected_cb=_log_reconnected,
                 ),
                 connect_timeout * 3,
             )
