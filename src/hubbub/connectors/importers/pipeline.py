@@ -290,8 +290,10 @@ class Importer:
             folder = self.home / "rejects"
             folder.mkdir(parents=True, exist_ok=True)
             stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-            path = folder / f"import-{stamp}-{os.getpid()}.rejects.ndjson"
-            self._rejects_handle = open(path, "ab")  # noqa: SIM115 (closed in close())
+            # The server runs several imports (uploads, sources) in one process, possibly in
+            # the same second: a random suffix keeps each import's rejects in its own file.
+            path = folder / f"import-{stamp}-{os.getpid()}-{os.urandom(3).hex()}.rejects.ndjson"
+            self._rejects_handle = open(path, "xb")  # noqa: SIM115 (closed in close())
             self.summary.rejects_file = str(path)
         self._rejects_handle.write(orjson.dumps(asdict(reject)) + b"\n")
         self.summary.rejected += 1
