@@ -149,3 +149,11 @@ def test_a_weibo_timestamp_beyond_time_t_is_a_reject_not_a_crash():
         unit = orjson.dumps({"statuses": [item]})
         result = process_batch(fmt.parse, fmt.map, [(1, unit)], NOW)
         assert result.rejects == [(1, f"created_at {stamp!r} is not a time (out of range)")]
+
+
+def test_a_bare_carriage_return_in_a_csv_field_is_a_reject_not_a_crash():
+    # Found by test_random_bytes_10k[csv]: csv.Error escaped the importer.
+    run_units(get_format("csv"), b"a,b\nx\ry,z\n")
+    fmt = get_format("csv")
+    result = process_batch(fmt.parse, fmt.map, [(2, b"text,platform_id\nx\ry,1")], NOW)
+    assert result.rejects and result.rejects[0][1].startswith("malformed CSV record (")

@@ -40,7 +40,9 @@ def test_schema_sql_parses_into_every_store_column():
 
 def test_an_older_store_gains_new_columns_and_keeps_its_rows(tmp_path):
     with open_store(tmp_path) as store:
-        store.execute(f"INSERT INTO {POSTS} (platform, platform_id, created_at, collected_at, text, text_norm, source) VALUES ('x', '1', now(), now(), 'hi', 'hi', '')")
+        store.execute(
+            f"INSERT INTO {POSTS} (platform, platform_id, created_at, collected_at, text, text_norm, source) VALUES ('x', '1', now(), now(), 'hi', 'hi', '')"
+        )
         store.execute(f"ALTER TABLE {POSTS} DROP COLUMN emotion")
         store.execute(f"ALTER TABLE {POSTS} DROP COLUMN flags")
     with open_store(tmp_path) as store:

@@ -86,7 +86,10 @@ def units(stream: BinaryIO, mapping: dict[str, str] | None = None) -> Iterator[U
 def _check_header(header: bytes, mapping: dict[str, str]) -> None:
     text = header.decode("utf-8", errors="replace")
     delimiter = "\t" if "\t" in text and "," not in text else ","
-    columns = next(csv.reader([text], delimiter=delimiter))
+    try:
+        columns = next(csv.reader([text], delimiter=delimiter))
+    except csv.Error as exc:
+        raise ImportFailed(f"the CSV header cannot be read ({exc})") from None
     for target, column in mapping.items():
         if column not in columns and target != "platform":
             raise ConfigError(
@@ -105,7 +108,10 @@ def parse(unit: bytes, delimiter: str | None = None, encoding: str = "utf-8") ->
     if delimiter is None:
         head = text.split("\n", 1)[0]
         delimiter = "\t" if "\t" in head and "," not in head else ","
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    try:
+        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    except csv.Error as exc:  # e.g. a bare carriage return inside an unquoted field
+        raise InvalidPost(f"malformed CSV record ({exc})") from None
     if len(rows) != 2:
         raise InvalidPost("malformed CSV record (unbalanced quotes?)")
     header, values = rows
