@@ -7,11 +7,14 @@ come from `--topics FILE.toml`, or else from the workspace. Nothing is stored.
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from hubbub.alerts.model import Alert
 from hubbub.cli.api_client import WorkspaceOption, print_json
 from hubbub.cli.common import EnrichOption, HomeOption, console, enrichers_setting, home_path
 from hubbub.errors import ConfigError
@@ -47,14 +50,17 @@ def replay(
         watched, rules = load_topics_file(topics)
     else:
         watched, rules = topics_from_home(path, workspace)
+    lines = AlertLines()
     summary = run_replay(
         file,
         watched,
         rules,
-        lambda alert: print_json(alert.replay_line()),
+        lines,
         speed=pace,
         enrichers=enrichers_setting(path, enrich),
     )
+    if lines.reader_gone:
+        return  # e.g. `| head`: the reader has what it wanted; nothing to report
     facts = describe(summary)
     line = f"Replayed {facts['posts']:,} posts: {facts['alerts']} alert(s)"
     if summary.rejected:
@@ -72,3 +78,23 @@ def _speed(text: str) -> float | None:
     if value <= 0:
         raise ConfigError(f"--speed {text!r}: use max or a positive number such as 60")
     return value
+
+
+class AlertLines:
+    """Prints each alert as one JSON line on stdout. When the reader goes away (`| head -3`)
+    the rest are dropped quietly: the alert stage runs on its own thread, where a broken pipe
+    would otherwise be logged as a failed batch for every alert that follows."""
+
+    def __init__(self) -> None:
+        self.reader_gone = False
+
+    def __call__(self, alert: Alert) -> None:
+        if self.reader_gone:
+            return
+        try:
+            print_json(alert.replay_line())
+            sys.stdout.flush()
+        except BrokenPipeError:
+            self.reader_gone = True
+            # Python flushes stdout again at exit; point it at /dev/null so that flush is silent.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
