@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from hubbub.errors import ConfigError, HubbubError
-from hubbub.topics.db import connect
+from hubbub.topics.db import MetaStore
 from hubbub.topics.storage import TopicStore
 
 ROLES = ("viewer", "analyst", "admin")
@@ -99,23 +99,14 @@ def check_role(role: str) -> str:
     return role
 
 
-class TokenStore:
+class TokenStore(MetaStore):
+    SCHEMA = _SCHEMA
+
     def __init__(self, home: Path) -> None:
-        self.home = Path(home)
-        self._conn = connect(self.home)
-        self._conn.executescript(_SCHEMA)
+        super().__init__(home)
         columns = {r["name"] for r in self._conn.execute("PRAGMA table_info(tokens)")}
         if "last_used_at" not in columns:  # a home made before tokens recorded their use
             self._conn.execute("ALTER TABLE tokens ADD COLUMN last_used_at TEXT")
-
-    def close(self) -> None:
-        self._conn.close()
-
-    def __enter__(self) -> TokenStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     def create(self, workspace: str, role: str, name: str = "") -> tuple[Principal, str]:
         """A new token; returns it with its plain text, which is never stored."""

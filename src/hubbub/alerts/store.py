@@ -10,8 +10,6 @@ status (pending, delivered, failed, digest) is what `hubbub alert list` and the 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -21,7 +19,7 @@ import orjson
 from hubbub.alerts.model import Alert, iso
 from hubbub.alerts.rules import Rule, make_rule
 from hubbub.errors import ConfigError, NotFound
-from hubbub.topics.db import connect
+from hubbub.topics.db import MetaStore
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS alert_rules (
@@ -67,31 +65,10 @@ class AlertNotFound(NotFound):
     """No alert or rule with that id in the workspace (the API answers 404)."""
 
 
-class AlertStore:
-    """Cheap to open; close when done. One connection, used by one thread at a time."""
+class AlertStore(MetaStore):
+    """Rules, alerts and deliveries. One connection, used by one thread at a time."""
 
-    def __init__(self, home: Path) -> None:
-        self._conn = connect(Path(home))
-        self._conn.executescript(_SCHEMA)
-
-    def close(self) -> None:
-        self._conn.close()
-
-    def __enter__(self) -> AlertStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        self._conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self._conn
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
-        self._conn.execute("COMMIT")
+    SCHEMA = _SCHEMA
 
     # ---- rules ---------------------------------------------------------------------------
     def add_rule(self, rule: Rule, by: str) -> Rule:

@@ -9,7 +9,10 @@ at a time, across processes).
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Self
 
 META_FILE = "meta.sqlite3"
 
@@ -30,3 +33,35 @@ def connect(home: Path) -> sqlite3.Connection:
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("PRAGMA busy_timeout=10000")
     return conn
+
+
+class MetaStore:
+    """Base of the stores kept in meta.sqlite3 (topics, tokens, alerts): one connection with the
+    class's `SCHEMA` applied, closed by `close()` or a `with` block. Cheap to open."""
+
+    SCHEMA = ""
+
+    def __init__(self, home: Path) -> None:
+        self.home = Path(home)
+        self._conn = connect(self.home)
+        self._conn.executescript(self.SCHEMA)
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        # IMMEDIATE takes the write lock up front, so read-then-write cannot race another process.
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._conn
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        self._conn.execute("COMMIT")

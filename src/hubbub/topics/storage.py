@@ -6,17 +6,14 @@ from __future__ import annotations
 
 import builtins
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import orjson
 
 from hubbub.errors import ConfigError
-from hubbub.topics.db import connect
+from hubbub.topics.db import MetaStore
 from hubbub.topics.models import (
     Topic,
     TopicExists,
@@ -59,33 +56,10 @@ CREATE TABLE IF NOT EXISTS topic_versions (
 """
 
 
-class TopicStore:
+class TopicStore(MetaStore):
     """Topics of every workspace in one home. Cheap to create; close when done."""
 
-    def __init__(self, home: Path) -> None:
-        self.home = Path(home)
-        self._conn = connect(self.home)
-        self._conn.executescript(_SCHEMA)
-
-    def close(self) -> None:
-        self._conn.close()
-
-    def __enter__(self) -> TopicStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        # IMMEDIATE takes the write lock up front, so read-then-write cannot race another process.
-        self._conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self._conn
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
-        self._conn.execute("COMMIT")
+    SCHEMA = _SCHEMA
 
     # ---- workspaces ----------------------------------------------------------------------
     def ensure_workspace(self, workspace: str) -> str:
