@@ -2,39 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 from fastapi.testclient import TestClient
 
-from hubbub.alerts.model import Alert
 from hubbub.alerts.rules import make_rule
 from hubbub.alerts.store import AlertStore
 from hubbub.api.app import create_app
 from hubbub.auth import TokenStore
 from hubbub.store import open_store
+from tests.alerts.test_store import alert
 from tests.web.conftest import sign_in
-
-START = datetime(2026, 3, 2, 6, tzinfo=UTC)
-
-
-def fired(topic: str, rule_id: int | None) -> Alert:
-    return Alert(
-        workspace="default",
-        topic=topic,
-        rule_id=rule_id,
-        rule="crisis watch",
-        kind="volume_spike",
-        window_start=START,
-        window_end=START + timedelta(hours=1),
-        fired_at=START + timedelta(minutes=20),
-        observed=80,
-        expected=10.5,
-        score=9.1,
-        test="negative binomial, p = 8e-10",
-        summary=f"{topic}: 80 posts against 10.5 expected",
-        link=f"/topics/{topic}?since=2026-03-02T06:00:00Z&until=2026-03-02T07:00:00Z",
-        key="window@1",
-    )
 
 
 def test_rules_and_their_alerts_are_listed(tmp_path) -> None:
@@ -42,7 +18,7 @@ def test_rules_and_their_alerts_are_listed(tmp_path) -> None:
         rule = alerts.add_rule(
             make_rule("Aurora", "volume_spike", "1h", {}, None, name="crisis watch"), by="test"
         )
-        alerts.save(fired("Aurora", rule.id), (), None)
+        alerts.save(alert(0, rule_id=rule.id or 1), (), None)
     with TokenStore(tmp_path) as tokens:
         token = tokens.create("default", "viewer", "web-alerts")[1]
     with (
