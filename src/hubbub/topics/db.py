@@ -9,6 +9,7 @@ at a time, across processes).
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,10 +30,26 @@ def connect(home: Path) -> sqlite3.Connection:
         home / META_FILE, timeout=10, isolation_level=None, check_same_thread=False
     )
     conn.row_factory = sqlite3.Row
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("PRAGMA busy_timeout=10000")
+    _use_wal(conn)
+    conn.execute("PRAGMA foreign_keys=ON")
     return conn
+
+
+def _use_wal(conn: sqlite3.Connection, attempts: int = 100) -> None:
+    # WAL is a property of the file, set once; switching to it needs a moment alone with the
+    # file and SQLite answers "locked" at once instead of waiting, which happened when two
+    # threads opened a new home together. So: skip it when already set, else retry briefly.
+    for attempt in range(attempts):
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+                return
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.05)
 
 
 class MetaStore:
