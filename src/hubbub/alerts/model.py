@@ -57,20 +57,25 @@ class Alert:
         }
 
     def replay_line(self) -> dict[str, Any]:
-        """The fields `hubbub replay` prints, one JSON object per alert."""
-        return {
-            "topic": self.topic,
-            "rule": self.rule,
-            "kind": self.kind,
-            "window_start": iso(self.window_start),
-            "window_end": iso(self.window_end),
-            "fired_at": iso(self.fired_at),
-            "observed": self.observed,
-            "expected": self.expected,
-            "score": self.score,
-            "test": self.test,
-            "drivers": self.drivers,
-        }
+        """The fields `hubbub replay` prints, one JSON object per alert (a subset of to_dict)."""
+        full = self.to_dict()
+        return {name: full[name] for name in REPLAY_FIELDS}
+
+
+# What `hubbub replay` prints of an alert, in this order (docs/alerts.md).
+REPLAY_FIELDS = (
+    "topic",
+    "rule",
+    "kind",
+    "window_start",
+    "window_end",
+    "fired_at",
+    "observed",
+    "expected",
+    "score",
+    "test",
+    "drivers",
+)
 
 
 def iso(moment: datetime) -> str:
