@@ -8,9 +8,13 @@
 A dashboard is: volume per day by platform, sentiment counts and timeline, top 20 hashtags
 with their previous-period counts, top 20 authors by influence, the newest 50 posts, and share
 of voice of 5 topics with their previous period; the topic is `aurora OR 极光` over the last
-30 days. The same questions are put to SQLite (FTS5 over the same tokens, stdlib sqlite3) and
-DuckDB (list_has_any over the same token arrays) loaded with the same rows. Warm: the median
-of 7 runs after one warm-up, in this process. Cold: a fresh process opens the data and answers
+30 days. The 5 topics are saved as workspace topics, so Hubbub reads them from their topic
+slices (hubbub.store.slices; built once, then kept by the store's views): the run prints the
+slice build, the sliced dashboard ("hubbub"), and the same questions as unsliced ad-hoc
+queries over all posts ("hubbub-unsliced", warm only) for comparison.
+The same questions are put to SQLite (FTS5 over the same tokens, stdlib sqlite3) and DuckDB
+(list_has_any over the same token arrays) loaded with the same rows. Warm: the median of 7
+runs after one warm-up, in this process. Cold: a fresh process opens the data and answers
 once (the OS page cache stays warm: dropping it needs root). Prints figures; asserts nothing.
 DuckDB is not a Hubbub dependency: `pip install -e ".[bench]"` to include it.
 """
@@ -166,6 +170,47 @@ def chunks(total: int, size: int = 500_000):  # type: ignore[no-untyped-def]
 # ---- the dashboard, three ways ---------------------------------------------------------------
 def topic_scopes() -> dict[str, Scope]:
     return {en: Scope(f"{en} OR {zh}", since=SINCE, until=UNTIL) for en, zh, _ in TOPICS}
+
+
+def save_topics(home: Path) -> None:
+    """The 5 topics as workspace topics, and their slices built (timed, with their size)."""
+    from hubbub.store.slices import sync_home
+    from hubbub.topics import Topic, TopicStore
+
+    with TopicStore(home) as topics:
+        for en, zh, _ in TOPICS:
+            if topics.find("default", en) is None:
+                topics.add("default", Topic(en, f"{en} OR {zh}", "brand"), "bench")
+    store = open_store(home)
+    try:
+        t0, c0 = time.perf_counter(), time.process_time()
+        result = sync_home(store, home)
+        built = sum(result.built.values())
+        sizes = {
+            r["table"]: int(r["bytes"])
+            for r in store.rows(
+                "SELECT table, sum(bytes_on_disk) AS bytes FROM system.parts WHERE active "
+                "AND database = 'hubbub' AND table IN ('posts', 'topic_posts') GROUP BY table"
+            )
+        }
+        rows = int(store.scalar("SELECT count() FROM hubbub.topic_posts") or 0)
+        print(
+            f"slices: {len(result.built)} built ({built:,} rows) in "
+            f"{time.perf_counter() - t0:.1f} s (CPU {time.process_time() - c0:.1f} s), "
+            f"{len(result.kept)} kept; {rows:,} rows, "
+            f"{sizes.get('topic_posts', 0) / 2**20:.0f} MB on disk "
+            f"(posts: {sizes.get('posts', 0) / 2**20:.0f} MB)"
+        )
+    finally:
+        store.close()
+
+
+def hubbub_unsliced(store) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """The dashboard as ad-hoc queries over every post (topic slices switched off)."""
+    from unittest import mock
+
+    with mock.patch("hubbub.analytics.scope.slice_for", return_value=None):
+        return hubbub_dashboard(store)
 
 
 def hubbub_dashboard(store) -> dict[str, float]:  # type: ignore[no-untyped-def]
@@ -425,9 +470,10 @@ def load_hubbub(home: Path, total: int) -> None:
 
 # ---- running ----------------------------------------------------------------------------------
 def open_engine(engine: str, path: Path):  # type: ignore[no-untyped-def]
-    if engine == "hubbub":
+    if engine in ("hubbub", "hubbub-unsliced"):
         store = open_store(path)
-        return store, hubbub_dashboard, store.close
+        dashboard = hubbub_dashboard if engine == "hubbub" else hubbub_unsliced
+        return store, dashboard, store.close
     if engine == "duckdb":
         import duckdb
 
@@ -526,9 +572,17 @@ def main() -> None:
             loaders[engine](paths[engine], args.posts)
             done.touch()
             print(f"{engine}: {args.posts:,} posts loaded in {time.perf_counter() - t0:.1f} s")
+        save_topics(paths["hubbub"])
+        paths["hubbub-unsliced"] = paths["hubbub"]
         results = {}
-        for engine in engines:
+        for engine in ["hubbub-unsliced", *engines]:
             total, per, cpu = warm(engine, paths[engine])
+            if engine == "hubbub-unsliced":
+                print(
+                    f"{engine}: dashboard warm p50 {total * 1000:.0f} ms (CPU {cpu * 1000:.0f} ms)"
+                )
+                print("    " + ", ".join(f"{k} {v * 1000:.1f} ms" for k, v in per.items()))
+                continue
             first = cold(engine, paths[engine])
             results[engine] = (total, per, first)
             print(

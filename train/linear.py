@@ -14,7 +14,14 @@ from scipy import sparse
 from scipy.optimize import minimize_scalar
 from sklearn.linear_model import LogisticRegression
 
-from hubbub.enrich.features import FeatureConfig, LinearTextModel, featurize
+from hubbub.enrich.features import (
+    LEXICON,
+    LEXICON_DIM,
+    FeatureConfig,
+    LinearTextModel,
+    featurize,
+    lexicon_features,
+)
 
 
 def tune_split(keys: Sequence[str], one_in: int = 10) -> np.ndarray:
@@ -26,14 +33,23 @@ def tune_split(keys: Sequence[str], one_in: int = 10) -> np.ndarray:
 
 
 def to_matrix(
-    texts: Sequence[str], langs: Sequence[str | None], cfg: FeatureConfig, batch: int = 4096
+    texts: Sequence[str],
+    langs: Sequence[str | None],
+    cfg: FeatureConfig,
+    batch: int = 4096,
+    lexicon: bool = False,
 ) -> sparse.csr_matrix:
-    """The same features the shipped model computes, as a scipy CSR matrix."""
+    """The same features the shipped model computes, as a scipy CSR matrix; with `lexicon`
+    the `LEXICON_DIM` lexicon columns follow the hashed buckets."""
     blocks = []
     for i in range(0, len(texts), batch):
         indptr, idx, vals = featurize(list(texts[i : i + batch]), list(langs[i : i + batch]), cfg)
         blocks.append(sparse.csr_matrix((vals, idx, indptr), shape=(len(indptr) - 1, cfg.buckets)))
-    return sparse.vstack(blocks).tocsr()
+    x = sparse.vstack(blocks).tocsr()
+    if lexicon:
+        lex = lexicon_features(list(texts), list(langs))
+        x = sparse.hstack([x, sparse.csr_matrix(lex)]).tocsr()
+    return x
 
 
 def fit(
@@ -124,13 +140,39 @@ Scores = Callable[[np.ndarray, list[Example]], dict[str, float]]
 
 
 def base_from(
-    path: Path, cfg: FeatureConfig, labels: list[str]
+    path: Path, cfg: FeatureConfig, labels: list[str], lexicon: bool = False
 ) -> tuple[np.ndarray, np.ndarray, float]:
-    """(coef, bias, temperature) of the multilingual model of an already trained file."""
+    """(coef, bias, temperature) of the multilingual model of an already trained file. A file
+    without lexicon weights gets zero ones when `lexicon` is asked for (the weights it was
+    fitted with, since the features were not there)."""
     model = LinearTextModel(path)
     if model.config != cfg or model.labels != labels:
         raise SystemExit(f"{path} was trained with other features or labels: drop --base")
-    return model.weights.T, model.bias, model.temperature
+    coef = model.weights.T
+    if lexicon:
+        lex = model.lexicon_weights
+        if lex is None:
+            lex = np.zeros((LEXICON_DIM, len(labels)), dtype=np.float32)
+        coef = np.hstack([coef, lex.T])
+    return coef, model.bias, model.temperature
+
+
+def heads_from(path: Path, langs: Sequence[str], lexicon: bool) -> Heads:
+    """The heads of `langs` in an already trained file, as `fit_heads` returns them."""
+    model = LinearTextModel(path)
+    out: Heads = {}
+    for lang in langs:
+        if lang not in model.head_langs:
+            raise SystemExit(f"{path} has no {lang} head to keep: drop it from --keep-heads")
+        h = model.head_langs.index(lang)
+        coef = model.head_weights[h].T
+        if lexicon:
+            lex = np.zeros((LEXICON_DIM, coef.shape[0]), dtype=np.float32)
+            if model.lexicon_weights is not None:
+                lex = model.head_lexicon_weights[h]
+            coef = np.hstack([coef, lex.T])
+        out[lang] = (coef, model.head_bias[h], float(model.head_temperature[h]))
+    return out
 
 
 def fit_model_and_heads(
@@ -142,15 +184,21 @@ def fit_model_and_heads(
     head_langs: list[str],
     c: float,
     base: Path | None,
+    lexicon: bool = False,
+    keep_heads: Sequence[str] = (),
 ) -> tuple[np.ndarray, np.ndarray, float, Heads]:
     """The multilingual model (refitted, or taken from `base`) and the language heads:
-    ``(coef, bias, temperature, heads)``."""
+    ``(coef, bias, temperature, heads)``; with `lexicon` the coefficients end with the
+    lexicon columns. Heads in `keep_heads` are copied from `base` instead of refitted."""
+    kept: Heads = {}
     if base:
-        coef, bias, t = base_from(base, cfg, labels)
+        coef, bias, t = base_from(base, cfg, labels, lexicon)
+        kept = heads_from(base, keep_heads, lexicon)
+        head_langs = [g for g in head_langs if g not in kept]
         keep = np.array([e.lang in head_langs for e in train])
         w = w[keep]
         train = [e for e, k in zip(train, keep, strict=True) if k]
-    x = to_matrix([e.text for e in train], [e.lang for e in train], cfg)
+    x = to_matrix([e.text for e in train], [e.lang for e in train], cfg, lexicon=lexicon)
     y = np.array([labels.index(e.label) for e in train])
     keys = [overlap_key(e.text) for e in train]
     report = tune_report(train, scores)
@@ -161,7 +209,7 @@ def fit_model_and_heads(
         coef, bias = model.coef_, model.intercept_
     langs = [e.lang for e in train]
     heads = fit_heads(x, y, w, langs, keys, head_langs, c, report)
-    return coef, bias, t, heads
+    return coef, bias, t, kept | heads
 
 
 def report_validation(
@@ -217,16 +265,29 @@ def export(
     cfg: FeatureConfig,
     temperature: float,
     heads: Heads | None = None,
+    lexicon: bool = False,
     **meta: str,
 ) -> None:
     """Write the weights as float16 in a compressed .npz: no pickle, numpy-only to load.
-    `heads` maps a language to the (coef, bias, temperature) of a model of its own."""
+    `heads` maps a language to the (coef, bias, temperature) of a model of its own. With
+    `lexicon` the last `LEXICON_DIM` columns of every coef are the lexicon weights."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    extra = {}
+    extra: dict[str, np.ndarray] = {}
+    nb = cfg.buckets
+    if lexicon:
+        extra["lexicon"] = np.array(LEXICON)
+        extra["lexicon_weights"] = coef[:, nb:].T.astype(np.float32)
+        if heads:
+            extra["head_lexicon_weights"] = np.stack(
+                [c[:, nb:].T for c, _, _ in heads.values()]
+            ).astype(np.float32)
+    coef = coef[:, :nb]
     if heads:
-        extra = {
+        extra |= {
             "head_langs": np.array(list(heads)),
-            "head_weights": np.stack([c.T for c, _, _ in heads.values()]).astype(np.float16),
+            "head_weights": np.stack([c[:, :nb].T for c, _, _ in heads.values()]).astype(
+                np.float16
+            ),
             "head_bias": np.stack([b for _, b, _ in heads.values()]).astype(np.float32),
             "head_temperature": np.array([t for _, _, t in heads.values()], dtype=np.float32),
         }

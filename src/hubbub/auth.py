@@ -1,12 +1,15 @@
 """API tokens: random, shown once, stored as SHA-256 digests in `<home>/meta.sqlite3`.
 
 A token is 32 random bytes (256 bits), so a fast digest is enough: nobody can guess one, and a
-stolen database does not reveal usable tokens. (User passwords, when they come, get argon2.)
+stolen database does not reveal usable tokens. (User passwords get argon2: hubbub.users.)
 A token belongs to one workspace and has one role:
 
     viewer    read topics, posts and analyses
     analyst   viewer + create, edit, delete and revert topics
     admin     analyst + manage the workspace's tokens
+
+Dashboard users (hubbub.users) have the same roles, per workspace, and sign in with a password;
+the API itself takes tokens only.
 
 `hubbub serve` also mints an in-memory "local" token for the CLI on the same machine (see
 hubbub.api.deps); it is never stored here.
@@ -55,7 +58,8 @@ class Forbidden(HubbubError):
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is asking: a token's id, workspace and role."""
+    """Who is asking: a token's (or a signed-in user's) id, workspace and role.
+    `kind` is "token", "user" (hubbub.users) or "local" (the server's own token)."""
 
     token_id: str
     workspace: str
@@ -64,6 +68,7 @@ class Principal:
     created_at: datetime | None = None
     revoked_at: datetime | None = None
     last_used_at: datetime | None = None
+    kind: str = "token"
 
     def can(self, role: str) -> bool:
         return ROLES.index(self.role) >= ROLES.index(role)
@@ -75,6 +80,8 @@ class Principal:
     @property
     def label(self) -> str:
         """How versions record who made a change."""
+        if self.kind == "user":
+            return f"user:{self.name}"
         return f"token:{self.name or self.token_id}"
 
     def to_dict(self) -> dict[str, Any]:
@@ -151,11 +158,15 @@ class TokenStore(MetaStore):
     def verify(self, plain: str | None) -> Principal:
         if not plain:
             raise AuthError("this needs an API token: send `Authorization: Bearer <token>`")
+        return self.verify_digest(digest(plain))
+
+    def verify_digest(self, token_digest: str) -> Principal:
+        """`verify` for a token known by its digest (web sessions keep only digests)."""
         row = self._conn.execute(
-            "SELECT * FROM tokens WHERE digest = ?", (digest(plain),)
+            "SELECT * FROM tokens WHERE digest = ?", (token_digest,)
         ).fetchone()
         # compare_digest keeps the check constant-time even though the lookup is by digest.
-        if row is None or not hmac.compare_digest(row["digest"], digest(plain)):
+        if row is None or not hmac.compare_digest(row["digest"], token_digest):
             raise AuthError("unknown API token; create one with `hubbub token create`")
         if row["revoked_at"] is not None:
             raise AuthError("this API token was revoked; create a new one")

@@ -65,6 +65,16 @@ SETTINGS: tuple[Setting, ...] = (
         "The live pipeline's bus: `memory` (in-process) or `nats://host:port` (NATS JetStream).",
     ),
     Setting(
+        "store",
+        "embedded",
+        "Where posts live: `embedded` (chdb in the home) or `clickhouse://user@host:8123/hubbub`.",
+    ),
+    Setting(
+        "clickhouse_cluster",
+        "",
+        "ClickHouse cluster name: tables become replicated, with a Distributed `posts` table.",
+    ),
+    Setting(
         "bus_ack_wait",
         30,
         "Seconds before a NATS message a worker fetched and never acknowledged goes to another.",
@@ -92,6 +102,20 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("alert_smtp_port", 25, "SMTP port for email alerts.", minimum=1),
     Setting("alert_smtp_from", "hubbub@localhost", "Sender address of email alerts."),
     Setting("alert_smtp_starttls", False, "Use STARTTLS with the SMTP server."),
+    # Dashboard sign-in sessions (docs/auth.md).
+    Setting("session_idle_hours", 12, "Hours a dashboard session lasts unused.", minimum=1),
+    Setting(
+        "session_max_days",
+        7,
+        "Days a dashboard session lasts after sign-in, used or not.",
+        minimum=1,
+    ),
+    Setting(
+        "allow_private_urls",
+        False,
+        "Let webhooks, feeds, streams and SMTP reach loopback and private addresses "
+        "(docs/security.md); off, such URLs are refused.",
+    ),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 

@@ -20,6 +20,14 @@ from hubbub.connectors.importers.pipeline import Importer
 from hubbub.connectors.sources import make_connector
 from hubbub.store import open_store
 
+
+@pytest.fixture(autouse=True)
+def _allow_private_urls(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests talk to servers on 127.0.0.1: allow it the way an admin would
+    (the SSRF guard itself is tested in tests/security/test_ssrf.py)."""
+    monkeypatch.setenv("HUBBUB_ALLOW_PRIVATE_URLS", "1")
+
+
 DATA = Path(__file__).parents[1] / "data" / "connectors"
 START = 1772460000.0  # 2026-03-02T14:00:00Z
 

@@ -1,6 +1,15 @@
 import numpy as np
+import pytest
 
-from hubbub.enrich.features import FeatureConfig, LinearTextModel, featurize, normalize
+from hubbub.enrich.features import (
+    LEXICON,
+    LEXICON_DIM,
+    FeatureConfig,
+    LinearTextModel,
+    featurize,
+    lexicon_features,
+    normalize,
+)
 
 
 def test_normalize_maps_noise_to_shared_tokens():
@@ -89,3 +98,36 @@ def test_language_heads_score_their_language_and_nothing_else(tmp_path):
     _write_model(path, 1 << 10, heads=False)
     plain = LinearTextModel(path).predict_proba(texts, ["en", "zh-Hans", "zh", None])
     assert np.allclose(plain[:, 0], plain[0, 0])
+
+
+def test_lexicon_features_only_for_english_and_safe_on_bad_input():
+    texts = ["I love it, great!", "I hate this, awful.", "J'adore", "", "\ud800 😀" * 3]
+    lex = lexicon_features(texts, ["en", "en-GB", "fr", "en", "en"])
+    assert lex.shape == (5, LEXICON_DIM) and lex.dtype == np.float32
+    assert lex[0, 0] > 0.5 and lex[1, 0] < -0.5  # compound score
+    assert not lex[2].any() and not lex[3].any()  # other languages, empty text
+    assert np.allclose(lex[[0, 1, 4], 3:].sum(axis=1), 1.0)  # one compound bin each
+    assert not lexicon_features(texts, None).any()
+
+
+def test_lexicon_weights_add_to_the_logits_of_base_and_heads(tmp_path):
+    path = tmp_path / "m.npz"
+    _write_model(path, 1 << 10, heads=True)
+    with np.load(path) as data:
+        arrays = dict(data)
+    lex_w = np.zeros((LEXICON_DIM, 2), dtype=np.float32)
+    lex_w[0, 1] = 10.0  # a positive compound score pushes to class "b"
+    arrays |= {
+        "lexicon": np.array(LEXICON),
+        "lexicon_weights": lex_w,
+        "head_lexicon_weights": lex_w[None],
+    }
+    np.savez(path, **arrays)
+    model = LinearTextModel(path)
+    proba = model.predict_proba(["I love it, great!", "I love it, great!"], ["en", "fr"])
+    assert proba[0, 1] > 0.9  # English: VADER's compound score outweighs the bias
+    assert proba[1, 0] > 0.9  # French: no lexicon features
+    arrays["lexicon"] = np.array("some-other-lexicon")
+    np.savez(path, **arrays)
+    with pytest.raises(ValueError, match="lexicon"):
+        LinearTextModel(path)

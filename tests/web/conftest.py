@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
@@ -73,9 +74,23 @@ def app_client(web_world: WebWorld, web_store: EmbeddedStore) -> Iterator[TestCl
         yield client
 
 
+def csrf_token(client: TestClient) -> str:
+    """The CSRF token the sign-in form carries (the session's once signed in)."""
+    page = client.get("/signin").text
+    return page.split('name="csrf_token" value="')[1].split('"')[0]
+
+
+def post_signin(client: TestClient, body: str) -> Any:
+    """POST the sign-in form with its CSRF token, as a browser does."""
+    return client.post("/signin", content=f"{body}&csrf_token={csrf_token(client)}", headers=FORM)
+
+
 def sign_in(client: TestClient, token: str) -> None:
-    response = client.post("/signin", content=f"token={token}", headers=FORM)
+    """Sign in, then send the session's CSRF token with every later request (as htmx does)."""
+    client.headers.pop("X-CSRF-Token", None)
+    response = post_signin(client, f"token={token}")
     assert response.status_code == 303, response.text
+    client.headers["X-CSRF-Token"] = csrf_token(client)
 
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}

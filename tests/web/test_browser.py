@@ -80,7 +80,7 @@ def sign_in(ctx: Any, base_url: str, token: str) -> Any:
     page = ctx.new_page()
     page.goto(base_url + "/")
     page.fill("#token", token)
-    page.click("button[type=submit]")
+    page.click("#signin-token button[type=submit]")
     page.wait_for_url("**/w/default/topics")
     return page
 

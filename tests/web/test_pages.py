@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from hubbub.web.panels import PANELS
-from tests.web.conftest import FORM, WebWorld, sign_in
+from tests.web.conftest import FORM, WebWorld, post_signin, sign_in
 
 ENGLISH_NAV = "Topics"
 CHINESE_NAV = "话题"
@@ -35,7 +35,7 @@ def test_pages_need_a_signed_in_token(app_client: TestClient) -> None:
 
 def test_a_wrong_token_is_refused_with_the_form_again(app_client: TestClient) -> None:
     app_client.cookies.clear()
-    response = app_client.post("/signin", content="token=hbb_nope_nope", headers=FORM)
+    response = post_signin(app_client, "token=hbb_nope_nope")
     assert response.status_code == 401
     assert "unknown or revoked" in response.text
     assert "hubbub_session" not in response.cookies
@@ -45,11 +45,7 @@ def test_sign_in_keeps_the_token_in_an_httponly_cookie(
     app_client: TestClient, web_world: WebWorld
 ) -> None:
     app_client.cookies.clear()
-    response = app_client.post(
-        "/signin",
-        content=f"token={web_world.tokens['viewer']}&next=/w/default/alerts",
-        headers=FORM,
-    )
+    response = post_signin(app_client, f"token={web_world.tokens['viewer']}&next=/w/default/alerts")
     assert response.headers["location"] == "/w/default/alerts"
     cookie = response.headers["set-cookie"]
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie
@@ -57,9 +53,7 @@ def test_sign_in_keeps_the_token_in_an_httponly_cookie(
 
 def test_next_never_leaves_the_site(app_client: TestClient, web_world: WebWorld) -> None:
     app_client.cookies.clear()
-    response = app_client.post(
-        "/signin", content=f"token={web_world.tokens['admin']}&next=//evil.example", headers=FORM
-    )
+    response = post_signin(app_client, f"token={web_world.tokens['admin']}&next=//evil.example")
     assert response.headers["location"] == "/w/default/topics"
 
 

@@ -16,9 +16,12 @@ from typing import Any
 
 import orjson
 
+from hubbub.alerts.channels.base import check_channel
 from hubbub.alerts.model import Alert, iso
 from hubbub.alerts.rules import Rule, make_rule
 from hubbub.errors import ConfigError, NotFound
+from hubbub.logs import redact
+from hubbub.net import outbound
 from hubbub.topics.db import MetaStore
 
 _SCHEMA = """
@@ -72,6 +75,9 @@ class AlertStore(MetaStore):
 
     # ---- rules ---------------------------------------------------------------------------
     def add_rule(self, rule: Rule, by: str) -> Rule:
+        allow = outbound.private_allowed(self.home)
+        for channel in rule.channels:  # SSRF: refuse internal webhook targets up front
+            check_channel(channel, allow)
         spec = {k: v for k, v in rule.to_dict().items() if k not in ("id", "workspace", "topic")}
         spec["cooldown"] = rule.cooldown
         with self._write() as conn:
@@ -251,7 +257,7 @@ class AlertStore(MetaStore):
                 "UPDATE alert_deliveries SET attempts = attempts + 1, last_error = ?, "
                 "status = CASE WHEN ? IS NULL THEN 'failed' ELSE status END, "
                 "next_attempt_at = coalesce(?, next_attempt_at) WHERE id = ?",
-                [(error[:500], retry_at, retry_at, i) for i in delivery_ids],
+                [(redact(error)[:500], retry_at, retry_at, i) for i in delivery_ids],
             )
 
     def _alert(self, row: sqlite3.Row) -> Alert:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from hubbub.analytics.scope import AUTHOR_KEY, POSTS, Scope
+from hubbub.analytics.scope import AUTHOR_KEY, Scope
 from hubbub.errors import ConfigError
 
 MAX_LIMIT = 1000
@@ -47,7 +47,7 @@ def authors(store: Any, scope: Scope, sort: str = "influence", limit: int = 20) 
         raise ConfigError(f"unknown sort {sort!r}; use one of {', '.join(SORTS)}")
     if not 1 <= int(limit) <= MAX_LIMIT:
         raise ConfigError(f"limit must be between 1 and {MAX_LIMIT}")
-    where, params = scope.where()
+    src = scope.source(store)
     sql = f"""
         SELECT platform, {AUTHOR_KEY} AS author,
                argMax(author_handle, created_at) AS handle,
@@ -61,8 +61,8 @@ def authors(store: Any, scope: Scope, sort: str = "influence", limit: int = 20) 
                ifNull(engagement_rate, -1) AS rate_sort,
                log10(10 + ifNull(reach, 0)) * log10(1 + engagement / posts)
                    * (1 + log10(posts)) AS influence
-        FROM {POSTS}
-        WHERE {where} AND author != ''
+        FROM {src.table}
+        WHERE {src.where} AND author != ''
         GROUP BY platform, author
         ORDER BY {SORTS[sort]}, platform, author
         LIMIT {int(limit)}
@@ -80,6 +80,6 @@ def authors(store: Any, scope: Scope, sort: str = "influence", limit: int = 20) 
             "influence": round(float(r["influence"]), 4),
             "verified": r["verified"],
         }
-        for r in store.rows(sql, params)
+        for r in store.rows(sql, src.params)
     ]
     return Authors(sort, items)

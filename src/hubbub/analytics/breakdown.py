@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from hubbub.analytics.scope import POSTS, SENTIMENT_KEY, UNKNOWN, Scope
+from hubbub.analytics.scope import SENTIMENT_KEY, UNKNOWN, Scope
 from hubbub.errors import ConfigError
 
 DIMENSIONS = {
@@ -36,11 +36,11 @@ class Breakdown:
 def breakdown(store: Any, scope: Scope, by: str = "platform") -> Breakdown:
     if by not in DIMENSIONS:
         raise ConfigError(f"cannot break down by {by!r}; use one of {', '.join(DIMENSIONS)}")
-    where, params = scope.where()
+    src = scope.source(store)
     rows = store.rows(
-        f"SELECT {DIMENSIONS[by]} AS key, count() AS n FROM {POSTS} WHERE {where} "
+        f"SELECT {DIMENSIONS[by]} AS key, count() AS n FROM {src.table} WHERE {src.where} "
         "GROUP BY key ORDER BY n DESC, key",
-        params,
+        src.params,
     )
     # 'UNKNOWN' from upperUTF8 of the country fallback reads as the same label as elsewhere.
     pairs = [(UNKNOWN if r["key"] == UNKNOWN.upper() else r["key"], int(r["n"])) for r in rows]

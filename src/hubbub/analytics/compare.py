@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from hubbub.analytics.scope import AUTHOR_KEY, POSTS, Scope, iso, pct_change
+from hubbub.analytics.scope import AUTHOR_KEY, Scope, iso, pct_change
 from hubbub.analytics.sentiment import net
 
 
@@ -34,7 +34,8 @@ class Comparison:
 
 def compare(store: Any, scope: Scope) -> Comparison:
     previous = scope.previous()  # refuses a scope without a start, with a one-line message
-    where, params = scope.with_window(previous.since, scope.until).where()
+    src = scope.with_window(previous.since, scope.until).source(store)
+    params = dict(src.params)
     params["t_since"] = scope.since
     cur = "(created_at >= {t_since:DateTime64(3, 'UTC')})"
     author = f"({AUTHOR_KEY} != '')"
@@ -47,7 +48,7 @@ def compare(store: Any, scope: Scope) -> Comparison:
             f"countIf({cond} AND sentiment = 'positive') AS pos_{suffix}",
             f"countIf({cond} AND sentiment = 'negative') AS neg_{suffix}",
         ]
-    row = store.rows(f"SELECT {', '.join(parts)} FROM {POSTS} WHERE {where}", params)[0]
+    row = store.rows(f"SELECT {', '.join(parts)} FROM {src.table} WHERE {src.where}", params)[0]
 
     def figure(current: float | None, before: float | None, relative: bool = True) -> dict:
         if current is None or before is None:

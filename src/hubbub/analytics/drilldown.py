@@ -21,6 +21,7 @@ import orjson
 from hubbub.analytics.buckets import INTERVALS, next_start, zone
 from hubbub.analytics.scope import AUTHOR_KEY, POSTS, SENTIMENT_KEY, UNKNOWN, Scope, iso
 from hubbub.errors import ConfigError
+from hubbub.store.slices import sql_string
 from hubbub.text import fold
 from hubbub.text.normalize import fold_term
 
@@ -146,8 +147,9 @@ def drilldown(
         raise ConfigError(f"unknown order {order!r}; use newest or engagement")
     if not 1 <= int(limit) <= MAX_LIMIT:
         raise ConfigError(f"limit must be between 1 and {MAX_LIMIT}")
-    where, params = scope.where()
-    parts = [f"({where})"]
+    src = scope.source(store)
+    params = dict(src.params)
+    parts = [f"({src.where})"]
     if bucket:
         extra, extra_params = _bucket_sql(bucket)
         parts += [f"({p})" for p in extra]
@@ -172,11 +174,22 @@ def drilldown(
         for i, k in enumerate(key_sql)
     )
     order_by = ", ".join(f"{k} DESC" for k in key_sql)
-    rows = store.rows(
-        f"SELECT {COLUMNS}, toUnixTimestamp64Milli(created_at) AS _ms, {keys} FROM {POSTS} "
-        f"WHERE {' AND '.join(parts)} ORDER BY {order_by} LIMIT {int(limit) + 1}",
-        params,
-    )
+    if src.slice is None:
+        rows = store.rows(
+            f"SELECT {COLUMNS}, toUnixTimestamp64Milli(created_at) AS _ms, {keys} FROM {POSTS} "
+            f"WHERE {' AND '.join(parts)} ORDER BY {order_by} LIMIT {int(limit) + 1}",
+            params,
+        )
+    else:
+        # The page's keys come from the topic's slice; the posts' other columns (text, url,
+        # ...) from posts, by primary key.
+        found = store.rows(
+            f"SELECT toUnixTimestamp64Milli(created_at) AS _ms, platform AS _p, "
+            f"platform_id AS _i, {keys} FROM {src.table} WHERE {' AND '.join(parts)} "
+            f"ORDER BY {order_by} LIMIT {int(limit) + 1}",
+            params,
+        )
+        rows = _with_columns(store, found)
     more = len(rows) > limit
     rows = rows[:limit]
     posts = []
@@ -189,3 +202,29 @@ def drilldown(
         last_row = rows[-1]
         next_cursor = _encode([last_row[f"_k{i}"] for i in range(len(key_sql))], fingerprint)
     return Page(posts, next_cursor)
+
+
+def _with_columns(store: Any, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each found key row merged with its post's COLUMNS from posts, in the found order."""
+    if not found:
+        return []
+    # Literal keys (escaped by sql_string) so the IN set is matched against the table's
+    # primary key (created_at, platform, platform_id) and only those granules are read.
+    keys = ", ".join(
+        f"(fromUnixTimestamp64Milli(toInt64({int(r['_ms'])}), 'UTC'), "
+        f"{sql_string(str(r['_p']))}, {sql_string(str(r['_i']))})"
+        for r in found
+    )
+    posts: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in store.rows(
+        f"SELECT {COLUMNS}, toUnixTimestamp64Milli(created_at) AS _ms FROM {POSTS} "
+        f"WHERE (created_at, platform, platform_id) IN ({keys})"
+    ):
+        posts.setdefault((row["platform"], row["platform_id"]), row)
+    out = []
+    for r in found:
+        post = posts.get((r["_p"], r["_i"]))
+        if post is not None:
+            extra = {k: v for k, v in r.items() if k.startswith("_k")}
+            out.append({**post, **extra})
+    return out

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from hubbub.analytics.scope import POSTS, Scope, iso
+from hubbub.analytics.scope import Scope, iso
 from hubbub.analytics.top import TERMS, stopword_params
 from hubbub.errors import ConfigError
 
@@ -87,12 +87,13 @@ def emerging(
     if not 1 <= int(limit) <= MAX_LIMIT:
         raise ConfigError(f"limit must be between 1 and {MAX_LIMIT}")
     baseline_since = scope.since - timedelta(days=baseline_days)
-    where, params = scope.with_window(baseline_since, scope.until).where()
+    src = scope.with_window(baseline_since, scope.until).source(store)
+    where, params = src.where, dict(src.params)
     current = "created_at >= {t_since:DateTime64(3, 'UTC')}"
     params["t_since"] = scope.since
     totals = store.rows(
         f"SELECT countIf({current}) AS nc, countIf(NOT ({current})) AS nb "
-        f"FROM {POSTS} WHERE {where}",
+        f"FROM {src.table} WHERE {where}",
         params,
     )[0]
     nc, nb = int(totals["nc"]), int(totals["nb"])
@@ -102,7 +103,7 @@ def emerging(
     params.update(stopword_params(), nc=float(nc), nb=float(nb), min_count=int(min_count))
     rows = store.rows(
         f"SELECT k AS term, countIf({current}) AS a, countIf(NOT ({current})) AS b, "
-        f"{G2_SQL} AS g2 FROM {POSTS} ARRAY JOIN {TERMS} AS k WHERE {where} GROUP BY k "
+        f"{G2_SQL} AS g2 FROM {src.table} ARRAY JOIN {TERMS} AS k WHERE {where} GROUP BY k "
         "HAVING a >= {min_count:UInt64} AND a * {nb:Float64} > b * {nc:Float64} "
         f"AND g2 >= {CRITICAL_G2} ORDER BY g2 DESC, term LIMIT {int(limit)}",
         params,

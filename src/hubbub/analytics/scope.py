@@ -1,7 +1,10 @@
 """What an analytics figure is about: a query, a time window and filters, as one value.
 
-Every figure in `hubbub.analytics` takes a `Scope` and turns it into one WHERE fragment with
-bound parameters, so user text never reaches SQL and every figure counts the same posts.
+Every figure in `hubbub.analytics` takes a `Scope` and turns it into one FROM + WHERE
+(`Scope.source`) with bound parameters, so user text never reaches SQL and every figure counts
+the same posts. When the scope's query has a complete topic slice (hubbub.store.slices), the
+source is that slice of `hubbub.topic_posts` plus the window and filters; otherwise it is
+`hubbub.posts` with the compiled query. Both select the same posts, so figures are identical.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ import orjson
 
 from hubbub.errors import ConfigError
 from hubbub.query.run import where_clause
+from hubbub.store.slices import TABLE as SLICES
+from hubbub.store.slices import slice_for
 
 POSTS = "hubbub.posts"
 SENTIMENTS = ("positive", "neutral", "negative")
@@ -83,14 +88,32 @@ class Scope:
 
     # ---- SQL -----------------------------------------------------------------------------------
     def where(self, prefix: str = "") -> tuple[str, dict[str, Any]]:
-        """The WHERE fragment and its bound parameters.
+        """The WHERE fragment over `hubbub.posts` and its bound parameters.
 
         `prefix` renames every parameter, so several scopes can share one query (share of voice
         compares topics in a single scan).
         """
-        compiled = where_clause(self.query, self.since, self.until)
+        return self._where(self.query, prefix)
+
+    def source(self, store: Any, prefix: str = "") -> Source:
+        """Where the scope's posts are read from: its topic slice when one is complete, else
+        posts with the compiled query. Every figure reads through this one method."""
+        key = slice_for(store, self.query)
+        if key is None:
+            where, params = self._where(self.query, prefix)
+            return Source(POSTS, where, params)
+        where, params = self._where(None, prefix, head=("slice = {slice:String}", key))
+        return Source(SLICES, where, params, key)
+
+    def _where(
+        self, query: str | None, prefix: str, head: tuple[str, str] | None = None
+    ) -> tuple[str, dict[str, Any]]:
+        compiled = where_clause(query, self.since, self.until)
         parts = [compiled.where]
         params = dict(compiled.params)
+        if head is not None:
+            parts.insert(0, head[0])
+            params["slice"] = head[1]
         if self.platforms:
             parts.append("platform IN {f_platforms:Array(String)}")
             params["f_platforms"] = list(self.platforms)
@@ -151,6 +174,17 @@ class Scope:
         }
 
 
+@dataclass(frozen=True)
+class Source:
+    """A table and the WHERE fragment selecting a scope's posts in it (`slice`: the topic
+    slice read, None when the table is posts)."""
+
+    table: str
+    where: str
+    params: dict[str, Any]
+    slice: str | None = None
+
+
 # Labels for a missing value, so GROUP BY keys are never NULL.
 SENTIMENT_KEY = f"ifNull(sentiment, '{UNKNOWN}')"
 AUTHOR_KEY = "coalesce(author_id, author_handle, '')"
@@ -178,11 +212,12 @@ def resolved_window(store: Any, scope: Scope) -> tuple[datetime, datetime] | Non
     """
     if scope.since is not None and scope.until is not None:
         return scope.since, scope.until
-    where, params = scope.where()
+    src = scope.source(store)
     row = store.rows(
         "SELECT toUnixTimestamp64Milli(min(created_at)) AS lo, "
-        f"toUnixTimestamp64Milli(max(created_at)) AS hi, count() AS n FROM {POSTS} WHERE {where}",
-        params,
+        f"toUnixTimestamp64Milli(max(created_at)) AS hi, count() AS n "
+        f"FROM {src.table} WHERE {src.where}",
+        src.params,
     )[0]
     if not int(row["n"]):
         return None

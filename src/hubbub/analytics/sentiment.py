@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from hubbub.analytics.scope import POSTS, SENTIMENT_KEY, SENTIMENTS, UNKNOWN, Scope, iso
+from hubbub.analytics.scope import SENTIMENT_KEY, SENTIMENTS, UNKNOWN, Scope, iso
 from hubbub.analytics.volume import timeline
 
 LABELS = (*SENTIMENTS, UNKNOWN)
@@ -50,10 +50,11 @@ def sentiment(store: Any, scope: Scope, interval: str | None = None, tz: str = "
     """Label counts and net sentiment; with `interval`, also per bucket (one query either way:
     the overall counts are the sum of the buckets)."""
     if interval is None:
-        where, params = scope.where()
+        src = scope.source(store)
         rows = store.rows(
-            f"SELECT {SENTIMENT_KEY} AS k, count() AS n FROM {POSTS} WHERE {where} GROUP BY k",
-            params,
+            f"SELECT {SENTIMENT_KEY} AS k, count() AS n FROM {src.table} WHERE {src.where} "
+            "GROUP BY k",
+            src.params,
         )
         counts = dict.fromkeys(LABELS, 0)
         for row in rows:

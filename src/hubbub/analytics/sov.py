@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from hubbub.analytics.buckets import choose_interval, floor_sql, starts, zone
-from hubbub.analytics.scope import POSTS, Scope, iso, pct_change, resolved_window
+from hubbub.analytics.scope import Scope, Source, iso, pct_change, resolved_window
 from hubbub.analytics.volume import check_interval
 from hubbub.errors import ConfigError
 
@@ -68,22 +68,14 @@ def share_of_voice(
     # Previous periods only when every scope has a start: a trend with half its topics missing
     # would mislead more than no trend.
     with_trend = all(s.since is not None for s in scopes.values())
-    conditions: list[str] = []
-    params: dict[str, Any] = {}
-    selects = []
+    sums: list[tuple[str, Source]] = []
     for i, name in enumerate(names):
-        where, p = scopes[name].where(prefix=f"c{i}_")
-        conditions.append(where)
-        params.update(p)
-        selects.append(f"sumIf({value}, {where}) AS c{i}")
+        sums.append((f"c{i}", scopes[name].source(store, prefix=f"c{i}_")))
         if with_trend:
-            where, p = scopes[name].previous().where(prefix=f"p{i}_")
-            conditions.append(where)
-            params.update(p)
-            selects.append(f"sumIf({value}, {where}) AS p{i}")
-    row = store.rows(
-        f"SELECT {', '.join(selects)} FROM {POSTS} WHERE {' OR '.join(conditions)}", params
-    )[0]
+            sums.append((f"p{i}", scopes[name].previous().source(store, prefix=f"p{i}_")))
+    row: dict[str, Any] = {}
+    for part in _scan(store, sums, value):
+        row.update(part)
     totals = {name: int(row[f"c{i}"]) for i, name in enumerate(names)}
     shares = _shares(totals)
     previous = change = None
@@ -117,21 +109,41 @@ def _over_time(
     chosen = choose_interval(interval, since, until)
     bucket_starts = starts(since, until, chosen, zone(tz))
     names = list(scopes)
-    conditions, selects, params = [], [], {"tz": tz}
-    for i, name in enumerate(names):
-        where, p = scopes[name].where(prefix=f"c{i}_")
-        conditions.append(where)
-        params.update(p)
-        selects.append(f"sumIf({value}, {where}) AS c{i}")
-    rows = store.rows(
-        f"SELECT {floor_sql(chosen)} AS t, {', '.join(selects)} FROM {POSTS} "
-        f"WHERE {' OR '.join(conditions)} GROUP BY t",
-        params,
-    )
-    by_t = {int(r["t"]): r for r in rows}
+    sums = [(f"c{i}", scopes[name].source(store, prefix=f"c{i}_")) for i, name in enumerate(names)]
+    by_t: dict[int, dict[str, Any]] = {}
+    for part in _scan(store, sums, value, floor_sql(chosen), {"tz": tz}):
+        by_t.setdefault(int(part["t"]), {}).update(part)
     out = []
     for start in bucket_starts:
         row = by_t.get(int(start.timestamp()), {})
         values = {name: int(row.get(f"c{i}", 0)) for i, name in enumerate(names)}
         out.append({"t": iso(start), "values": values, "shares": _shares(values)})
     return chosen, out
+
+
+def _scan(
+    store: Any,
+    sums: list[tuple[str, Source]],
+    value: str,
+    bucket: str | None = None,
+    extra: dict[str, Any] | None = None,
+) -> list[dict[str, Any]]:
+    """Rows of `sumIf(value, where) AS alias` for each (alias, source), one scan per table:
+    topics with a slice are summed over topic_posts, the others over posts, and the caller
+    merges the rows (per bucket `t` when `bucket` is given)."""
+    tables: dict[str, list[tuple[str, Source]]] = {}
+    for alias, src in sums:
+        tables.setdefault(src.table, []).append((alias, src))
+    out: list[dict[str, Any]] = []
+    for table, items in tables.items():
+        params: dict[str, Any] = dict(extra or {})
+        for _, src in items:
+            params.update(src.params)
+        selects = [f"sumIf({value}, {src.where}) AS {alias}" for alias, src in items]
+        head = f"{bucket} AS t, " if bucket else ""
+        tail = " GROUP BY t" if bucket else ""
+        condition = " OR ".join(f"({src.where})" for _, src in items)
+        out += store.rows(
+            f"SELECT {head}{', '.join(selects)} FROM {table} WHERE {condition}{tail}", params
+        )
+    return out

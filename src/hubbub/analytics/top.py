@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from hubbub.analytics.scope import POSTS, Scope, pct_change
+from hubbub.analytics.scope import Scope, pct_change
 from hubbub.enrich.keyphrases import stopwords
 from hubbub.errors import ConfigError
 from hubbub.text import fold
@@ -77,18 +77,20 @@ def top(
     trend = trend and scope.since is not None
     if trend:
         previous = scope.previous()
-        where, params = scope.with_window(previous.since, scope.until).where()
+        src = scope.with_window(previous.since, scope.until).source(store)
         current = "created_at >= {t_since:DateTime64(3, 'UTC')}"
-        params["t_since"] = scope.since
         counts = f"countIf({current}) AS count, countIf(NOT ({current})) AS previous"
     else:
-        where, params = scope.where()
+        src = scope.source(store)
         counts = "count() AS count, 0 AS previous"
+    where, params = src.where, dict(src.params)
+    if trend:
+        params["t_since"] = scope.since
     if kind == "terms":
         params.update(stopword_params())
     key = "k.1 AS key, k.2 AS type" if kind == "entities" else "k AS key"
     rows = store.rows(
-        f"SELECT {key}, {counts} FROM {POSTS} ARRAY JOIN {KINDS[kind]} AS k "
+        f"SELECT {key}, {counts} FROM {src.table} ARRAY JOIN {KINDS[kind]} AS k "
         f"WHERE {where} GROUP BY k HAVING count > 0 ORDER BY count DESC, k LIMIT {int(limit)}",
         params,
     )

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from hubbub.analytics.buckets import INTERVALS, choose_interval, floor_sql, starts, zone
-from hubbub.analytics.scope import POSTS, SENTIMENT_KEY, UNKNOWN, Scope, iso, resolved_window
+from hubbub.analytics.scope import SENTIMENT_KEY, UNKNOWN, Scope, iso, resolved_window
 from hubbub.errors import ConfigError
 
 SPLITS = {
@@ -52,12 +52,12 @@ def bucket_counts(
     store: Any, scope: Scope, interval: str, tz: str, key_sql: str | None
 ) -> dict[int, dict[str, int]]:
     """{bucket start (Unix seconds): {split key: posts}} in one GROUP BY; key '' if unsplit."""
-    where, params = scope.where()
+    src = scope.source(store)
     key = key_sql or "''"
     rows = store.rows(
-        f"SELECT {floor_sql(interval)} AS t, {key} AS k, count() AS n FROM {POSTS} "
-        f"WHERE {where} GROUP BY t, k",
-        {**params, "tz": tz},
+        f"SELECT {floor_sql(interval)} AS t, {key} AS k, count() AS n FROM {src.table} "
+        f"WHERE {src.where} GROUP BY t, k",
+        {**src.params, "tz": tz},
     )
     out: dict[int, dict[str, int]] = defaultdict(dict)
     for row in rows:

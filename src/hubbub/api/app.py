@@ -21,7 +21,8 @@ from hubbub.api.routes import alerts, analytics, posts, sources, tokens, topics,
 DESCRIPTION = """Hubbub's REST API: topics, posts, exports and analyses of one workspace home.
 
 Send `Authorization: Bearer <token>` (`hubbub token create`). A token sees its workspace's
-topics; posts are shared by every workspace of a home. Errors always have the shape
+topics; posts are shared by every workspace of a home. The API takes tokens only: the
+dashboard's session cookie (password sign-in) is not accepted here. Errors always have the shape
 `{"error": {"code", "message", "hint"?, "position"?}}`.
 """
 
@@ -48,6 +49,13 @@ def create_app(home: Path, store: Any = None, state: AppState | None = None) -> 
     )
     app.state.hubbub = state
     errors.install(app)
+    from hubbub.web.csrf import CSRFMiddleware
+    from hubbub.web.ratelimit import LoginLimiter
+
+    app.state.login_limiter = LoginLimiter()
+    # Added last runs first: headers wrap every answer, CSRF refusals included.
+    app.add_middleware(CSRFMiddleware)
+    app.add_middleware(SecurityHeaders)
 
     @app.get("/health", tags=["meta"])
     def health() -> dict[str, Any]:
@@ -70,3 +78,62 @@ def create_app(home: Path, store: Any = None, state: AppState | None = None) -> 
 
     mount(app)  # the dashboard at /, after /v1 and /health so those paths stay the API's
     return app
+
+
+# Our pages load scripts, styles and images from /static only (ECharts, htmx: no CDN), and have
+# no inline script or <style>: their data sits in <script type="application/json"> blocks, which
+# are not run. Style *attributes* stay allowed because ECharts writes its tooltips as HTML with
+# style="..." attributes; they cannot run script.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; "
+    "img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+# FastAPI's /docs and /redoc pages load Swagger UI / ReDoc from a CDN and start it with an
+# inline script; they hold no data beyond the OpenAPI schema.
+DOCS_CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
+    "font-src 'self' https://fonts.gstatic.com; img-src 'self' data: https:; "
+    "worker-src 'self' blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+)
+DOCS_PATHS = ("/docs", "/redoc")
+HEADERS = (
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+    (b"x-frame-options", b"DENY"),
+    (
+        b"permissions-policy",
+        b"camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
+    ),
+)
+HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
+
+
+class SecurityHeaders:
+    """Security headers on every answer (pure ASGI, so streamed exports stream on). HSTS only
+    over https: over plain http a browser ignores it, and a local server must stay reachable."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = scope["path"]
+        csp = DOCS_CSP if path.startswith(DOCS_PATHS) else CSP
+        https = scope.get("scheme") == "https"
+
+        async def send_with_headers(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                extra = [*HEADERS, (b"content-security-policy", csp.encode())]
+                if https:
+                    extra.append(HSTS)
+                headers += [(name, value) for name, value in extra if name not in present]
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

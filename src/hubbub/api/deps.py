@@ -10,6 +10,7 @@ touch SQLite and run in FastAPI's ordinary thread pool.
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import secrets
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -79,6 +80,8 @@ def principal(
     state = app_state(request)
     token = _bearer(authorization)
     if token is not None and secrets.compare_digest(token, state.local_token):
+        if not local_client(request):
+            raise AuthError("the server's local token works only from this machine")
         workspace = check_workspace(x_hubbub_workspace or DEFAULT_WORKSPACE)
         return Principal(LOCAL_TOKEN_ID, workspace, "admin", "local-cli")
     with TokenStore(state.home) as tokens:
@@ -88,6 +91,18 @@ def principal(
             f"this token belongs to workspace {who.workspace!r}, not {x_hubbub_workspace!r}"
         )
     return who
+
+
+def local_client(request: Request) -> bool:
+    """Whether the request comes from this machine. The local token is accepted only then, even
+    when `hubbub serve --host` listens on other interfaces (behind a proxy on this machine,
+    uvicorn reports the forwarded client). A client that is not an IP address (a Unix socket,
+    Starlette's test client) is not a remote one."""
+    host = request.client.host if request.client else None
+    try:
+        return host is None or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return True
 
 
 def _bearer(header: str | None) -> str | None:

@@ -26,6 +26,7 @@ from hubbub.errors import (
     StoreError,
     StoreLocked,
 )
+from hubbub.logs import redact
 from hubbub.topics import TopicExists
 
 log = logging.getLogger("hubbub.api")
@@ -57,7 +58,7 @@ _HTTP_CODES = {
 def error_body(
     code: str, message: str, hint: str | None = None, position: int | None = None
 ) -> dict[str, Any]:
-    error: dict[str, Any] = {"code": code, "message": message}
+    error: dict[str, Any] = {"code": code, "message": redact(message)}  # no secret in answers
     if hint:
         error["hint"] = hint
     if position is not None:

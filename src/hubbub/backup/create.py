@@ -105,10 +105,14 @@ def _export_tables(
     store: EmbeddedStore, staging: Path, manifest: Manifest
 ) -> list[tuple[str, Path]]:
     staged: list[tuple[str, Path]] = []
+    from hubbub.store.slices import DERIVED_TABLES
+
+    # Topic slices are derived from posts: left out, rebuilt when the restored store is synced.
     tables = store.rows(
         "SELECT name FROM system.tables WHERE database = {db:String} "
-        "AND engine LIKE '%MergeTree' AND NOT is_temporary ORDER BY name",
-        {"db": DATABASE},
+        "AND engine LIKE '%MergeTree' AND NOT is_temporary "
+        "AND name NOT IN {derived:Array(String)} ORDER BY name",
+        {"db": DATABASE, "derived": list(DERIVED_TABLES)},
     )
     for row in tables:
         name = row["name"]

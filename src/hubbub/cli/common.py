@@ -69,7 +69,21 @@ def store_for(home: Path | None) -> EmbeddedStore:
     """Open the embedded store of the workspace (creating it on first use)."""
     path = home_path(home)
     path.mkdir(parents=True, exist_ok=True)
-    return open_store(path)
+    store = open_store(path)
+    sync_slices_of(store, path)
+    return store
+
+
+def sync_slices_of(store: EmbeddedStore, path: Path) -> None:
+    """Bring the store's topic slices in step with the home's topics (hubbub.store.slices);
+    a failure leaves figures unsliced (slower, same numbers) and is reported, not raised."""
+    from hubbub.errors import StoreError
+    from hubbub.store.slices import sync_home
+
+    try:
+        sync_home(store, path)
+    except StoreError as exc:
+        console.print(f"[yellow]topic slices not updated[/]: {exc}")
 
 
 # The store keeps times as DateTime64(3, 'UTC'), which holds 1900-01-01 through 2299-12-31.

@@ -19,6 +19,7 @@ from hubbub.cli.common import (
     out,
     progress_bar,
     store_for,
+    sync_slices_of,
 )
 from hubbub.cli.render import plain
 from hubbub.connectors.importers.detect import get_format
@@ -77,9 +78,10 @@ def demo(
             f"{summary.duplicates:,} already there, in {seconds:.1f} s."
         )
         _print_summary(store)
-    from hubbub.topics.demo import load_demo_topics
+        from hubbub.topics.demo import load_demo_topics
 
-    added = load_demo_topics(path)
+        added = load_demo_topics(path)
+        sync_slices_of(store, path)  # the topics' slices, so their dashboards read only them
     if added:
         out.print("Demo topics: " + ", ".join(t.name for t in added) + " (`hubbub topic list`).")
     if not no_serve:

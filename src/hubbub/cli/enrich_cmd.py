@@ -42,6 +42,7 @@ def reenrich(
     """Re-run enrichers over stored posts (e.g. after a model upgrade); counts never change."""
     from hubbub.enrich.backfill import reenrich as run_backfill
     from hubbub.query import where_clause
+    from hubbub.store.slices import rebuild_touched
 
     condition = where_clause(query, parse_day(since, "--since"), parse_day(until, "--until"))
     with store_for(home) as store:
@@ -59,6 +60,8 @@ def reenrich(
                 dict(condition.params),
                 on_progress=lambda n: progress.advance(task, n),
             )
+        # Its ALTER UPDATE does not fire the slices' views: rebuild the slices it touched.
+        rebuild_touched(store, condition.where, dict(condition.params))
     out.print(f"Re-enriched {done:,} posts with {enricher}.")
 
 

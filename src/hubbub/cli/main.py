@@ -18,16 +18,20 @@ from hubbub.cli import (
     demo_cmd,
     enrich_cmd,
     import_cmd,
+    migrate_cmd,
     replay_cmd,
     serve_cmd,
     source_cmd,
     token_cmd,
     topic_cmd,
+    user_cmd,
     worker_cmd,
     workspace_cmd,
 )
 from hubbub.cli.query_cmd import query_app
 from hubbub.errors import HubbubError, QueryError
+from hubbub.logs import install as install_redaction
+from hubbub.logs import redact
 
 app = typer.Typer(
     name="hubbub",
@@ -43,6 +47,7 @@ demo_cmd.register(app)
 enrich_cmd.register(app)
 topic_cmd.register(app)
 token_cmd.register(app)
+user_cmd.register(app)
 serve_cmd.register(app)
 analytics_cmd.register(app)
 source_cmd.register(app)
@@ -51,12 +56,14 @@ replay_cmd.register(app)
 backup_cmd.register(app)
 archive_cmd.register(app)
 worker_cmd.register(app)
+migrate_cmd.register(app)
 
 app.add_typer(query_app, name="query", help="Check, explain and lint boolean queries.")
 
 
 def run() -> None:
     """Console entry point."""
+    install_redaction()  # no secret in any log line (hubbub.logs)
     try:
         app()
     except QueryError as exc:
@@ -64,7 +71,7 @@ def run() -> None:
         print(exc.render(exc.query) if exc.query else f"hubbub: {exc}", file=sys.stderr)
         sys.exit(2)
     except HubbubError as exc:
-        print(f"hubbub: {exc}", file=sys.stderr)
+        print(f"hubbub: {redact(str(exc))}", file=sys.stderr)
         sys.exit(2)
     except KeyboardInterrupt:
         print("hubbub: interrupted; whatever was stored before stays stored", file=sys.stderr)

@@ -7,6 +7,7 @@ writes `<home>/server.json` (pid, url and a local admin token, mode 600) so othe
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
@@ -32,9 +33,19 @@ def serve(
             "`hubbub worker --role enrich` processes (default: the `bus` setting).",
         ),
     ] = None,
+    store: Annotated[
+        str | None,
+        typer.Option(
+            "--store",
+            help="Where posts live: embedded, or clickhouse://user@host:8123/hubbub "
+            "(default: the `store` setting).",
+        ),
+    ] = None,
 ) -> None:
     """Serve the API (OpenAPI docs at /docs) and the dashboard until interrupted."""
     path = home_path(home)
+    if store:  # the `store` setting is read wherever this process opens the store
+        os.environ["HUBBUB_STORE"] = store
 
     def announce(url: str, local_token: str) -> None:
         console.print(
@@ -42,8 +53,8 @@ def serve(
             "this machine now go through it. Ctrl-C stops it."
         )
         console.print(
-            f"Dashboard: [bold]{url}/[/] — sign in with an API token "
-            "(`hubbub token create --role analyst`)."
+            f"Dashboard: [bold]{url}/[/] — sign in as a user (`hubbub user add`) or with an "
+            "API token (`hubbub token create --role analyst`)."
         )
 
     serve_home(path, host, port, announce, bus)
@@ -63,10 +74,18 @@ def serve_home(
     from hubbub.api.app import create_app
     from hubbub.api.deps import AppState
     from hubbub.api.server_file import remove_server_file, write_server_file
+    from hubbub.users import check_bind
 
+    check_bind(path, host)  # the local token never leaves loopback; others need a sign-in
     path.mkdir(parents=True, exist_ok=True)
     state = AppState(path)
     state.open()  # StoreLocked here is the usual one-line error, before anything listens
+    from hubbub.store.slices import SliceKeeper
+
+    # Builds the topics' slices on the store's thread now and whenever the topics change.
+    keeper = SliceKeeper(path, state.get_store, state.executor)
+    keeper.start()
+    state.on_close.append(keeper.stop)
     app = create_app(path, state=state)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     url = f"http://{shown}:{port}"

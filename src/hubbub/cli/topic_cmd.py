@@ -6,6 +6,7 @@ while `hubbub serve` or an import holds the store.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -18,8 +19,9 @@ from hubbub.cli.api_client import (
     print_json,
     who,
 )
-from hubbub.cli.common import HomeOption, console, home_path, out
+from hubbub.cli.common import HomeOption, console, home_path, out, store_for
 from hubbub.cli.render import plain
+from hubbub.errors import StoreLocked
 from hubbub.topics import DEFAULT_WORKSPACE, Topic, TopicStore, TopicVersion, make_filters
 
 topic_app = typer.Typer(no_args_is_help=True, add_completion=False)
@@ -64,6 +66,7 @@ def add(
     topic = Topic(name, query, group or "other", description or "", filters)
     with TopicStore(home_path(home)) as topics:
         saved = one_line_query_errors(lambda: topics.add(workspace, topic, who()))
+    _sync_slices(home)
     _show(saved, as_json, f"Saved topic [bold]{saved.name}[/] (version {saved.version}).")
 
 
@@ -153,6 +156,8 @@ def edit(
         if saved.version != current.version
         else "Nothing changed."
     )
+    if saved.query != current.query:
+        _sync_slices(home)
     _show(saved, as_json, message)
 
 
@@ -165,6 +170,7 @@ def remove(
     """Delete a topic; its history stays, and `topic revert` brings it back."""
     with TopicStore(home_path(home)) as topics:
         version = topics.remove(workspace, name, who())
+    _sync_slices(home)
     console.print(
         f"Deleted topic [bold]{name}[/] (version {version.version}); undo with "
         f"`hubbub topic revert {name!r} --to {version.version - 1}`."
@@ -209,9 +215,23 @@ def revert(
     """Make a topic what it was at a version (recorded as a new version)."""
     with TopicStore(home_path(home)) as topics:
         saved = topics.revert(workspace, name, to, who())
+    _sync_slices(home)
     _show(
         saved, as_json, f"Topic [bold]{saved.name}[/] is version {to} again (as {saved.version})."
     )
+
+
+def _sync_slices(home: Path | None) -> None:
+    """Build or drop the topic slices now if this process can take the store; else a running
+    server's slice keeper, or the next command that opens the store, does it."""
+    path = home_path(home)
+    if not (path / "store").is_dir():
+        return  # no store yet: its first opening builds the slices
+    try:
+        with store_for(path):
+            pass  # opening the store syncs its slices (cli/common.py)
+    except StoreLocked:
+        pass
 
 
 def _show(topic: Topic, as_json: bool, message: str = "") -> None:

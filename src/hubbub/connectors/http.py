@@ -32,6 +32,8 @@ import httpx
 import orjson
 
 from hubbub.errors import SourceAuthError, SourceError, SourceTerminal, SourceTransient
+from hubbub.logs import redact
+from hubbub.net import outbound
 
 try:
     _VERSION = version("hubbub")
@@ -88,6 +90,7 @@ class HttpClient:
         clock: Callable[[], float] = time.time,
         rand: Callable[[], float] = random.random,
         refine: ErrorRefiner | None = None,
+        allow_private: bool | None = None,
     ) -> None:
         self.source = source or base_url
         self.refine = refine
@@ -101,12 +104,15 @@ class HttpClient:
         self._not_before = 0.0  # no request before this time (rate-limit budget spent)
         self._last_request = float("-inf")
         self.requests = 0
+        # Every request, redirect and connect is checked against the outbound policy (SSRF):
+        # feed URLs and the article links inside feeds come from outside. `allow_private`
+        # None reads the `allow_private_urls` setting.
         self._client = httpx.Client(
             base_url=base_url,
-            transport=transport,
             headers={"User-Agent": USER_AGENT, **(headers or {})},
             timeout=timeout,
             follow_redirects=True,
+            **outbound.client_options(transport, allow_private),
         )
 
     def __enter__(self) -> HttpClient:
@@ -144,8 +150,9 @@ class HttpClient:
             return orjson.loads(response.content)
         except orjson.JSONDecodeError:
             head = response.content[:80].decode("utf-8", "replace")
+            url = redact(str(response.request.url))  # e.g. Weibo's access_token parameter
             raise SourceTerminal(
-                f"{self.source}: {response.request.url} returned a body that is not JSON "
+                f"{self.source}: {url} returned a body that is not JSON "
                 f"({head!r}); check the source's base URL"
             ) from None
 

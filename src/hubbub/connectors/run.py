@@ -21,6 +21,7 @@ from hubbub.connectors.base import Connector
 from hubbub.connectors.cursors import RATE_WINDOW, SourceState, StateStore, iso, parse_iso
 from hubbub.connectors.importers.pipeline import ITEM_ERRORS, Importer
 from hubbub.errors import HubbubError, SourceAuthError, SourceError, SourceTransient
+from hubbub.logs import redact
 
 
 @dataclass
@@ -114,7 +115,7 @@ def _succeeded(state: SourceState, stored: int, newest: datetime | None, at: dat
 def _failed(state: SourceState, exc: HubbubError, at: datetime) -> None:
     health = state.health
     health.last_run_at = health.last_error_at = iso(at)
-    health.last_error = str(exc)[:500]
+    health.last_error = redact(str(exc))[:500]  # shown by `source list` and GET /v1/sources
     health.last_error_kind = _kind(exc)
     health.consecutive_failures += 1
     wait = exc.retry_after if isinstance(exc, SourceTransient) else None

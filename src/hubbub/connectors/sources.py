@@ -18,6 +18,7 @@ from typing import Any
 from hubbub.connectors.base import Connector, SourceConfig
 from hubbub.connectors.cursors import StateStore, valid_name
 from hubbub.errors import ConfigError
+from hubbub.logs import redact
 
 # type name → "module:Class", imported only when a source of that type is used.
 TYPES: dict[str, str] = {
@@ -77,7 +78,7 @@ def health_report(home: Path, now: datetime | None = None) -> list[dict[str, Any
                 "lag_seconds": health.lag_seconds,
                 "items_total": health.items_total,
                 "newest_item_at": health.newest_item_at,
-                "last_error": health.last_error,
+                "last_error": redact(health.last_error) if health.last_error else None,
                 "last_error_kind": health.last_error_kind,
                 "last_error_at": health.last_error_at,
                 "consecutive_failures": health.consecutive_failures,
@@ -125,6 +126,7 @@ def add_source(home: Path, config: SourceConfig) -> Path:
         raise ConfigError(f"source name {config.name!r}: use letters, digits, '-' and '_'")
     if config.name in load_sources(home):
         raise ConfigError(f"a source named {config.name!r} exists; remove it first or pick a name")
+    check_source_urls(home, config)
     path = _config_path(home)
     before = path.read_text("utf-8") if path.exists() else ""
     block = _toml_table(f"sources.{config.name}", config.to_dict())
@@ -133,6 +135,19 @@ def add_source(home: Path, config: SourceConfig) -> Path:
     )
     _write_checked(home, before + separator + block, before)
     return path
+
+
+def check_source_urls(home: Path, config: SourceConfig) -> None:
+    """Refuse a feed, API base or server URL the outbound policy forbids (docs/security.md);
+    the same check runs again on every request, so this only fails early."""
+    from hubbub.net import outbound
+
+    allow = outbound.private_allowed(home)
+    schemes = ("http", "https", "ws", "wss")
+    for target in [config.url, config.base_url, *config.instances]:
+        if target:
+            url = target if "://" in target else f"https://{target}"
+            outbound.check_url(url, allow, schemes=schemes)
 
 
 def remove_source(home: Path, name: str) -> None:

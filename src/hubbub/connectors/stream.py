@@ -28,11 +28,13 @@ from __future__ import annotations
 
 import queue
 import random
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol, TypeVar
+from urllib.parse import urlsplit
 
 from hubbub.connectors.base import Connector, Page, SourceConfig
 from hubbub.connectors.http import USER_AGENT, RetryPolicy
@@ -44,6 +46,7 @@ from hubbub.errors import (
     SourceTransient,
 )
 from hubbub.models import Post
+from hubbub.net import outbound
 
 T = TypeVar("T")
 Message = str | bytes
@@ -168,9 +171,12 @@ class _WebSocket:
         from websockets.sync.client import connect
 
         try:
+            # SSRF guard: the scheme, then a socket to a checked address (docs/security.md).
+            sock = _guarded_socket(url)
             # Entered by hand: this object owns the connection and closes it in close().
             self._ws = connect(
                 url,
+                sock=sock,
                 additional_headers=dict(headers),
                 user_agent_header=USER_AGENT,
                 open_timeout=20,
@@ -205,6 +211,20 @@ class _WebSocket:
 
     def close(self) -> None:
         self._ws.close()
+
+
+def _guarded_socket(url: str) -> socket.socket:
+    """A TCP socket for `url`'s host, connected through the outbound policy's check."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        raise ConfigError(f"{url!r} is not a WebSocket URL (ws:// or wss://)") from None
+    scheme = parts.scheme.lower()
+    if scheme not in ("ws", "wss") or not parts.hostname:
+        raise ConfigError(f"{url!r} is not a WebSocket URL (ws:// or wss://)")
+    port = port or (443 if scheme == "wss" else 80)
+    return outbound.connect_tcp(parts.hostname, port, 20, outbound.private_allowed())
 
 
 def websocket_connect(url: str, headers: Mapping[str, str]) -> Connection:

@@ -16,7 +16,7 @@ import pyarrow as pa
 
 from hubbub.enrich.pipeline import OUTPUT_COLUMNS, Pipeline, docs_from_table, write_back
 from hubbub.enrich.registry import build
-from hubbub.store.embedded import DATABASE, POSTS, EmbeddedStore
+from hubbub.store.base import DATABASE, POSTS, BaseStore
 
 UPDATES = f"{DATABASE}.reenrich_updates"
 PAGE = 20_000
@@ -44,7 +44,7 @@ _READ = (
 
 
 def reenrich(
-    store: EmbeddedStore,
+    store: BaseStore,
     names: str | list[str],
     where: str = "1",
     params: dict[str, Any] | None = None,
@@ -66,9 +66,7 @@ def reenrich(
             update = enriched.select(["platform", "platform_id", *columns])
             update = update.add_column(2, "hit", pa.array([1] * update.num_rows, pa.uint8()))
             update = update.append_column("enrichers", _new_provenance(enriched, pipeline))
-            store.execute(
-                f"INSERT INTO {UPDATES} SELECT * FROM Python(_hubbub_tbl_update)", update=update
-            )
+            store.insert_arrow(UPDATES, update)
             pending += update.num_rows
             done += update.num_rows
             if pending >= FLUSH_ROWS:
@@ -109,7 +107,7 @@ def _new_provenance(table: pa.Table, pipeline: Pipeline) -> pa.Array:
     return pa.array(rows, pa.map_(pa.string(), pa.string()))
 
 
-def _apply(store: EmbeddedStore, columns: list[str]) -> None:
+def _apply(store: BaseStore, columns: list[str]) -> None:
     assignments = ", ".join(
         f"{c} = joinGet('{UPDATES}', '{c}', platform, platform_id)" for c in columns
     )

@@ -287,6 +287,37 @@ def featurize(
     return indptr, idx, vals
 
 
+# Lexicon features: VADER (Hutto & Gilbert 2014; the vaderSentiment package, MIT) scores of
+# English posts. Its hand-rated valences and rules (negation, "but", caps, "!!!", boosters) know
+# words and constructions that 47k training tweets see too rarely to learn; as features of the
+# linear model their weights are learned with the n-grams. Columns: compound, pos, neg, then a
+# one-hot of the compound score in five bins. Zeros for posts in other languages.
+LEXICON = "vader-en"
+LEXICON_DIM = 8
+_VADER_EDGES = np.array([-0.5, -0.05, 0.05, 0.5])
+_vader: Any = None
+
+
+def lexicon_features(texts: list[str], langs: list[str | None] | None) -> np.ndarray:
+    """``(n, LEXICON_DIM)`` float32 VADER features; only posts whose language is ``en``."""
+    global _vader
+    out = np.zeros((len(texts), LEXICON_DIM), dtype=np.float32)
+    if langs is None:
+        return out
+    for i, (text, lang) in enumerate(zip(texts, langs, strict=True)):
+        if not lang or lang.split("-")[0].lower() != "en" or not text:
+            continue
+        if _vader is None:
+            from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+            _vader = SentimentIntensityAnalyzer()
+        scores = _vader.polarity_scores(text[:MAX_CHARS])
+        compound = scores["compound"]
+        out[i, :3] = (compound, scores["pos"], scores["neg"])
+        out[i, 3 + int(np.searchsorted(_VADER_EDGES, compound))] = 1.0
+    return out
+
+
 _last_batch: tuple[tuple[object, ...], tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None
 
 
@@ -313,7 +344,9 @@ class LinearTextModel:
     probabilities are calibrated). It may also hold language heads, models fitted on one
     language's data alone: ``head_langs`` (primary subtags), ``head_weights`` (heads x buckets x
     classes), ``head_bias`` and ``head_temperature``. Posts in a head's language are scored by
-    that head, all others by the multilingual weights. No pickle: ``allow_pickle=False``.
+    that head, all others by the multilingual weights. With ``lexicon_weights`` (and
+    ``head_lexicon_weights``) the `lexicon_features` of each post add to its logits. No pickle:
+    ``allow_pickle=False``.
     """
 
     def __init__(self, path: Path) -> None:
@@ -330,6 +363,14 @@ class LinearTextModel:
                 self.head_weights = data["head_weights"].astype(np.float32)
                 self.head_bias = data["head_bias"].astype(np.float32)
                 self.head_temperature = data["head_temperature"].astype(np.float32)
+            # Optional lexicon weights (``LEXICON_DIM`` x classes, one block per head too).
+            self.lexicon_weights: np.ndarray | None = None
+            if "lexicon_weights" in data.files:
+                if str(data["lexicon"]) != LEXICON:
+                    raise ValueError(f"{path.name} needs lexicon {data['lexicon']}, not {LEXICON}")
+                self.lexicon_weights = data["lexicon_weights"].astype(np.float32)
+                if self.head_langs:
+                    self.head_lexicon_weights = data["head_lexicon_weights"].astype(np.float32)
 
     def _scores(
         self,
@@ -361,17 +402,24 @@ class LinearTextModel:
         temps = np.full((n, 1), self.temperature, dtype=np.float32)
         # Each row is scored once: by its language's head, or by the multilingual weights.
         base = np.ones(n, dtype=bool)
+        lex = None
+        if self.lexicon_weights is not None:
+            lex = lexicon_features(texts, langs)
         if self.head_langs and langs is not None:
             primary = np.array([(g or "und").split("-")[0].lower() for g in langs])
             for h, lang in enumerate(self.head_langs):
                 rows = np.flatnonzero(primary == lang)
                 if len(rows):
                     out[rows] = self._scores(self.head_weights[h], self.head_bias[h], csr, rows)
+                    if lex is not None:
+                        out[rows] += lex[rows] @ self.head_lexicon_weights[h]
                     temps[rows] = self.head_temperature[h]
                     base[rows] = False
         rows = np.flatnonzero(base)
         if len(rows):
             out[rows] = self._scores(self.weights, self.bias, csr, rows)
+            if lex is not None and self.lexicon_weights is not None:
+                out[rows] += lex[rows] @ self.lexicon_weights
         return out, temps
 
     def logits(self, texts: list[str], langs: list[str | None] | None) -> np.ndarray:

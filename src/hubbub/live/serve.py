@@ -31,6 +31,7 @@ def channel_settings(home: Path, server_url: str) -> ChannelSettings:
             "alert_smtp_port",
             "alert_smtp_from",
             "alert_smtp_starttls",
+            "allow_private_urls",
         )
     }
     values["alert_base_url"] = values["alert_base_url"] or server_url

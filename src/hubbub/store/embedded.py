@@ -9,10 +9,6 @@ from __future__ import annotations
 import fcntl
 import os
 import sys
-from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -20,29 +16,13 @@ import orjson
 import pyarrow as pa
 
 from hubbub.errors import StoreError, StoreLocked
-from hubbub.models import Post
-from hubbub.store.migrate import missing_columns
+from hubbub.store.base import DATABASE, POSTS, BaseStore, WriteResult, first_line
 from hubbub.store.params import encode_params
-from hubbub.store.rows import posts_table
 
-DATABASE = "hubbub"
-POSTS = f"{DATABASE}.posts"
-# How ClickHouse reports a full disk (error 243, or the OS error it wraps).
-_DISK_FULL_SIGNS = ("NOT_ENOUGH_SPACE", "No space left on device")
+__all__ = ["DATABASE", "POSTS", "EmbeddedStore", "WriteResult", "open_store"]
 
 
-@dataclass
-class WriteResult:
-    inserted: int = 0
-    duplicates: int = 0
-
-    def __iadd__(self, other: WriteResult) -> WriteResult:
-        self.inserted += other.inserted
-        self.duplicates += other.duplicates
-        return self
-
-
-class EmbeddedStore:
+class EmbeddedStore(BaseStore):
     """Posts in a chdb data directory. Use `open_store(home)`; close when done."""
 
     def __init__(self, home: Path) -> None:
@@ -100,31 +80,6 @@ class EmbeddedStore:
     def __enter__(self) -> EmbeddedStore:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    # ---- schema ----------------------------------------------------------------------------
-    def _migrate(self) -> None:
-        self.execute(f"CREATE DATABASE IF NOT EXISTS {DATABASE}")
-        ddl = resources.files("hubbub.store").joinpath("schema.sql").read_text("utf-8")
-        for statement in _split_sql(ddl):
-            statement = statement.replace("{db}", DATABASE)
-            self.execute(statement)
-            if statement.startswith(f"CREATE TABLE IF NOT EXISTS {POSTS}"):
-                self._add_missing_columns(statement)
-
-    def _add_missing_columns(self, create_table: str) -> None:
-        existing = {
-            r["name"]
-            for r in self.rows(
-                "SELECT name FROM system.columns WHERE database = {db:String} AND table = 'posts'",
-                {"db": DATABASE},
-            )
-        }
-        for name, kind, after in missing_columns(create_table, existing):
-            position = f" AFTER {after}" if after else " FIRST"
-            self.execute(f"ALTER TABLE {POSTS} ADD COLUMN IF NOT EXISTS {name} {kind}{position}")
-
     # ---- SQL -------------------------------------------------------------------------------
     def execute(self, sql: str, params: dict[str, Any] | None = None, **tables: Any) -> None:
         self._run(sql, params, "Null", tables)
@@ -139,10 +94,6 @@ class EmbeddedStore:
         out = self._run(sql, params, "ArrowTable", {})
         return out  # type: ignore[return-value]
 
-    def scalar(self, sql: str, params: dict[str, Any] | None = None) -> Any:
-        rows = self.rows(sql, params)
-        return next(iter(rows[0].values())) if rows else None
-
     def _run(self, sql: str, params: dict[str, Any] | None, fmt: str, tables: dict[str, Any]):  # type: ignore[no-untyped-def]
         if self._session is None:
             raise StoreError("the store is closed")
@@ -153,8 +104,7 @@ class EmbeddedStore:
         try:
             return self._session.query(sql, fmt, params=encode_params(params) if params else None)
         except Exception as exc:
-            message = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
-            raise StoreError(f"store query failed: {message}") from None
+            raise StoreError(f"store query failed: {first_line(exc)}") from None
         finally:
             for name in tables:
                 globals().pop(f"_hubbub_tbl_{name}", None)
@@ -176,100 +126,22 @@ class EmbeddedStore:
             globals().pop("_hubbub_keys", None)
         return {tuple(orjson.loads(line)) for line in out.bytes().splitlines() if line}  # type: ignore[misc]
 
-    def filter_new(self, table: pa.Table) -> tuple[pa.Table, list[int], int]:
-        """Rows of `table` whose key is not stored yet (first of each key within the batch).
-
-        Returns the new rows, their indices in `table`, and how many rows were duplicates.
-        """
-        platforms = table.column("platform").to_pylist()
-        ids = table.column("platform_id").to_pylist()
-        existing = self.existing_keys(table) if table.num_rows else set()
-        seen: set[tuple[str, str]] = set()
-        keep: list[int] = []
-        for index, key in enumerate(zip(platforms, ids, strict=True)):
-            if key in existing or key in seen:
-                continue
-            seen.add(key)
-            keep.append(index)
-        if len(keep) == table.num_rows:
-            return table, keep, 0
-        return table.take(pa.array(keep, pa.int64())), keep, table.num_rows - len(keep)
-
-    def insert(self, table: pa.Table) -> None:
-        """Insert rows already filtered by `filter_new`, as one INSERT (it lands whole or not)."""
-        if table.num_rows == 0:
-            return
+    def insert_arrow(self, table_name: str, table: pa.Table) -> None:
+        """Insert an Arrow table (columns in the target's order) as one INSERT."""
+        if self._session is None:
+            raise StoreError("the store is closed")
         globals()["_hubbub_new"] = table
         try:
-            self._session.query(f"INSERT INTO {POSTS} SELECT * FROM Python(_hubbub_new)")
+            self._session.query(f"INSERT INTO {table_name} SELECT * FROM Python(_hubbub_new)")
         except Exception as exc:
-            raise StoreError(self._write_failure(exc)) from None
+            raise StoreError(self._write_failure(first_line(exc))) from None
         finally:
             globals().pop("_hubbub_new", None)
 
-    def _write_failure(self, exc: Exception) -> str:
-        """The one-line message for a failed write; a full disk says what to do about it."""
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
-        if any(sign in first for sign in _DISK_FULL_SIGNS):
-            return (
-                f"the disk holding {self.data_dir} is full ({first}); free space, then re-run: "
-                "the batches stored so far stay stored, and a re-run adds only what is missing"
-            )
-        return f"store write failed: {first}"
-
-    def write_table(self, table: pa.Table) -> WriteResult:
-        """Store the rows whose key is not stored yet; the rest count as duplicates."""
-        new, _, duplicates = self.filter_new(table)
-        self.insert(new)
-        return WriteResult(inserted=new.num_rows, duplicates=duplicates)
-
-    def write(self, posts: list[Post]) -> WriteResult:
-        for post in posts:
-            post.validate()
-        return self.write_table(posts_table(posts, datetime.now(UTC)))
-
-    def pages(
-        self,
-        columns: str,
-        where: str = "1",
-        params: dict[str, Any] | None = None,
-        size: int = 20_000,
-    ) -> Iterator[pa.Table]:
-        """Matching rows as Arrow tables of `size` rows, in (created_at, platform, platform_id)
-        order; keyset pagination, so memory stays flat and no row is read twice."""
-        key = "(created_at, platform, platform_id)"
-        after: tuple[Any, str, str] | None = None
-        while True:
-            condition, page_params = where, dict(params or {})
-            if after is not None:
-                condition = (
-                    f"({where}) AND {key} > "
-                    "({after_t:DateTime64(3, 'UTC')}, {after_p:String}, {after_i:String})"
-                )
-                page_params.update(after_t=after[0], after_p=after[1], after_i=after[2])
-            table = self.arrow(
-                f"SELECT {columns}, created_at AS _k_t, platform AS _k_p, platform_id AS _k_i "
-                f"FROM {POSTS} WHERE {condition} ORDER BY {key} LIMIT {int(size)}",
-                page_params,
-            )
-            if table.num_rows == 0:
-                return
-            last = (
-                table.slice(table.num_rows - 1, 1).select(["_k_t", "_k_p", "_k_i"]).to_pylist()[0]
-            )
-            after = (last["_k_t"], last["_k_p"], last["_k_i"])
-            yield table.drop_columns(["_k_t", "_k_p", "_k_i"])
-            if table.num_rows < size:
-                return
-
-    def count(self) -> int:
-        return int(self.scalar(f"SELECT count() AS n FROM {POSTS}") or 0)
-
-
-def _split_sql(ddl: str) -> list[str]:
-    body = "\n".join(line for line in ddl.splitlines() if not line.lstrip().startswith("--"))
-    return [s.strip() for s in body.split(";") if s.strip()]
+    def _disk_full_hint(self) -> str:
+        return str(self.data_dir)
 
 
 def open_store(home: Path) -> EmbeddedStore:
+    """The workspace's embedded store, whatever the `store` setting says (backups use this)."""
     return EmbeddedStore(home)

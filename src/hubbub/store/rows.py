@@ -8,9 +8,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from itertools import accumulate
+from itertools import accumulate, chain
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 
 from hubbub.models import Post
@@ -148,6 +149,31 @@ def posts_table(posts: list[Post], collected_at: datetime | None = None) -> pa.T
     )
 
 
+def table_from_columns(columns: dict[str, Any], rows: int) -> pa.Table:
+    """A table in the store's column order from columns given by name.
+
+    Each column is an Arrow array or a sequence of Python values (converted by `to_arrow`);
+    enrichment columns not given are empty, as `posts_table` leaves them.
+    """
+    arrays = []
+    for position, name in enumerate(COLUMNS):
+        kind = SCHEMA.field(position).type
+        column = columns.get(name)
+        if column is None:
+            if name not in ENRICHMENT_COLUMNS:
+                raise KeyError(name)
+            column = _empty(kind, rows)
+        arrays.append(column if isinstance(column, pa.Array) else to_arrow(column, kind))
+    return pa.Table.from_arrays(arrays, schema=SCHEMA)
+
+
+def _empty(kind: pa.DataType, rows: int) -> pa.Array:
+    """An enrichment column before enrichment: nulls, or empty (not null) lists and maps."""
+    if pa.types.is_list(kind) or pa.types.is_map(kind):
+        return to_arrow([[]] * rows, kind)
+    return pa.nulls(rows, kind)
+
+
 def to_arrow(values: Sequence[Any], kind: pa.DataType) -> pa.Array:
     """A column of Python values as an Arrow array.
 
@@ -156,9 +182,15 @@ def to_arrow(values: Sequence[Any], kind: pa.DataType) -> pa.Array:
     conversion is a large share of import time.
     """
     if pa.types.is_list(kind) or pa.types.is_map(kind):
-        lengths = [len(v) if v else 0 for v in values]
-        offsets = pa.array([0, *accumulate(lengths)], pa.int32())
-        flat = [item for v in values if v for item in v]
+        try:  # no None among the lists: map, chain and cumsum run in C
+            offsets = np.zeros(len(values) + 1, np.int32)
+            np.cumsum(np.fromiter(map(len, values), np.int32, len(values)), out=offsets[1:])
+            flat = list(chain.from_iterable(values))
+        except TypeError:
+            lengths = [len(v) if v else 0 for v in values]
+            offsets = np.array([0, *accumulate(lengths)], np.int32)
+            flat = [item for v in values if v for item in v]
+        offsets = pa.array(offsets)
         if pa.types.is_map(kind):
             keys = pa.array([k for k, _ in flat], kind.key_type)
             items = pa.array([i for _, i in flat], kind.item_type)
@@ -181,14 +213,18 @@ def _folded_unique(values: list[str], prefix: str) -> list[str]:
 def _row(post: Post, now: datetime) -> tuple[object, ...]:
     """One post's values, in COLUMNS order."""
     text = post.text or ""
-    full = f"{post.title}\n{text}" if post.title else text
-    normed = norm(full)
-    folded = strip_accents(normed)
-    hashtags = post.hashtags if post.hashtags is not None else extract_hashtags(full)
-    mentions = post.mentions if post.mentions is not None else extract_mentions(text)
-    urls = post.urls if post.urls is not None else extract_urls(text)
+    (
+        hashtags,
+        mentions,
+        urls,
+        domains,
+        emojis,
+        normed,
+        tokens,
+        grams,
+        title_tokens,
+    ) = derive_text(post.title, text, post.hashtags, post.mentions, post.urls)
     author, metrics, media = post.author, post.metrics, post.media
-    domains = [d for d in dict.fromkeys(domain_of(u) for u in urls) if d] if urls else []
     likes, reposts = _nonneg(metrics.likes), _nonneg(metrics.reposts)
     replies, quotes = _nonneg(metrics.replies), _nonneg(metrics.quotes)
     return (
@@ -218,34 +254,92 @@ def _row(post: Post, now: datetime) -> tuple[object, ...]:
         post.parent_id,
         post.root_id,
         post.repost_of,
-        _folded_unique(hashtags, "#＃"),
-        _folded_unique(mentions, "@"),
-        list(urls),
+        hashtags,
+        mentions,
+        urls,
         domains,
-        extract_emojis(text),
+        emojis,
         [m.type for m in media] if media else [],
         [m.url or "" for m in media] if media else [],
         post.country,
         post.rating,
         post.source or "",
         normed,
-        *tokens_and_grams(folded),
+        tokens,
+        grams,
+        title_tokens,
+        *_ENRICHMENT_DEFAULTS,
+    )
+
+
+# Enrichment columns, filled by hubbub.enrich.pipeline when it runs: sentiment, lang_score,
+# sentiment_score, emotion, emotion_score, entity_texts, entity_types, keyphrases, dup_cluster,
+# dup_size, flags, enrichers.
+_ENRICHMENT_DEFAULTS: tuple[object, ...] = (
+    None,
+    None,
+    None,
+    None,
+    None,
+    [],
+    [],
+    [],
+    None,
+    None,
+    [],
+    [],
+)
+ENRICHMENT_COLUMNS = COLUMNS[-len(_ENRICHMENT_DEFAULTS) :]
+# The columns `derive_text` gives, in its order (they are contiguous neither in COLUMNS nor
+# SCHEMA, so callers building columns place them by name).
+DERIVED_COLUMNS = (
+    "hashtags",
+    "mentions",
+    "urls",
+    "domains",
+    "emojis",
+    "text_norm",
+    "tokens",
+    "grams",
+    "title_token_count",
+)
+
+
+def derive_text(
+    title: str | None,
+    text: str,
+    hashtags: list[str] | None,
+    mentions: list[str] | None,
+    urls: list[str] | None,
+) -> tuple[Any, ...]:
+    """The columns derived from a post's title and text, in DERIVED_COLUMNS order.
+
+    Given hashtags, mentions and urls are used as they are (None: extracted from the text).
+    Shared by `posts_table` and the columnar import path, so both store the same values.
+    """
+    full = f"{title}\n{text}" if title else text
+    normed = norm(full)
+    folded = strip_accents(normed)
+    if hashtags is None:
+        hashtags = extract_hashtags(full)
+    if mentions is None:
+        mentions = extract_mentions(text)
+    if urls is None:
+        urls = extract_urls(text)
+    domains = [d for d in dict.fromkeys(domain_of(u) for u in urls) if d] if urls else []
+    tokens, grams = tokens_and_grams(folded)
+    return (
+        _folded_unique(hashtags, "#＃"),
+        _folded_unique(mentions, "@"),
+        list(urls),
+        domains,
+        extract_emojis(text),
+        normed,
+        tokens,
+        grams,
         # Title and text are joined by a newline, which no token crosses, so the title's
         # tokens are exactly the first ones (the query language's title: uses this).
-        len(tokenize(strip_accents(norm(post.title)))) if post.title else 0,
-        # Enrichment columns, filled by hubbub.enrich.pipeline when it runs:
-        None,  # sentiment
-        None,  # lang_score
-        None,  # sentiment_score
-        None,  # emotion
-        None,  # emotion_score
-        [],  # entity_texts
-        [],  # entity_types
-        [],  # keyphrases
-        None,  # dup_cluster
-        None,  # dup_size
-        [],  # flags
-        [],  # enrichers
+        len(tokenize(strip_accents(norm(title)))) if title else 0,
     )
 
 

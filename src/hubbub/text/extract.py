@@ -112,7 +112,11 @@ def extract_emojis(text: str) -> list[str]:
         return []
     found: list[str] = []
     for match in _EMOJI_RUN.finditer(text):
-        found.extend(_split_emoji_run(match.group()))
+        run = match.group()
+        if run in _EMOJI_TABLE:  # most runs are one emoji: what the greedy split would find
+            found.append(run)
+        else:
+            found.extend(_split_emoji_run(run))
     return found
 
 

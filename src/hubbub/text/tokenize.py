@@ -11,6 +11,7 @@ character bigrams that let the store's text index find candidates for such a sub
 from __future__ import annotations
 
 import re
+from operator import add
 
 import rjieba
 
@@ -23,6 +24,8 @@ _WORD_OR_CJK = re.compile(f"[{CJK_CLASS}]+|[^\\W{CJK_CLASS}]+")
 _HAN_RUN = re.compile(f"^[{HAN_CLASS}]+$")
 _CJK_RUN = re.compile(f"[{CJK_CLASS}]+")
 _ASCII_WORD = re.compile(r"\w+", re.ASCII)
+# The same words as _WORD_OR_CJK, telling in which group which kind it is (no second match).
+_CJK_OR_WORD = re.compile(f"([{CJK_CLASS}]+)|([^\\W{CJK_CLASS}]+)")
 
 
 def tokenize(folded: str) -> list[str]:
@@ -42,19 +45,31 @@ def tokens_and_grams(folded: str) -> tuple[list[str], list[str]]:
         folded = _URL.sub(" ", folded)
     if folded.isascii():  # most Western posts: no CJK, and \w is [A-Za-z0-9_]
         return _ASCII_WORD.findall(folded), []
-    words = _WORD_OR_CJK.findall(folded)
     tokens: list[str] = []
     grams: dict[str, None] = {}
-    for word in words:
-        if not _CJK_RUN.match(word):
+    for cjk, word in _CJK_OR_WORD.findall(folded):
+        if word:
             tokens.append(word)
             continue
-        if _HAN_RUN.match(word):
-            tokens.extend(rjieba.cut(word))
-        else:
-            tokens.append(word)
-        if len(word) == 1:
-            grams[word] = None
-        else:
-            grams.update(dict.fromkeys(word[i : i + 2] for i in range(len(word) - 1)))
+        cut = _CJK_CACHE.get(cjk)
+        if cut is None:
+            cut = _segment(cjk)
+        tokens.extend(cut[0])
+        grams.update(cut[1])
     return tokens, list(grams)
+
+
+# Segmentation and bigrams of a CJK run, by run: the same phrases recur across posts (a
+# brand, a slogan, a repost's text), and rjieba plus the bigram loop cost ~1 µs per run.
+# Cleared when full, so memory stays bounded.
+_CJK_CACHE: dict[str, tuple[list[str], dict[str, None]]] = {}
+_CJK_CACHE_MAX = 100_000
+
+
+def _segment(run: str) -> tuple[list[str], dict[str, None]]:
+    tokens = rjieba.cut(run) if _HAN_RUN.match(run) else [run]
+    grams = {run: None} if len(run) == 1 else dict.fromkeys(map(add, run, run[1:]))
+    if len(_CJK_CACHE) >= _CJK_CACHE_MAX:
+        _CJK_CACHE.clear()
+    _CJK_CACHE[run] = (tokens, grams)
+    return tokens, grams

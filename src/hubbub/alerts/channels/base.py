@@ -10,13 +10,15 @@ from typing import Any, Protocol
 import httpx
 
 from hubbub.errors import ConfigError, HubbubError
+from hubbub.logs import redact
+from hubbub.net import outbound
 
 
 class DeliveryFailed(HubbubError):
     """A channel could not deliver. `retryable`: a later attempt may succeed (timeout, 5xx)."""
 
     def __init__(self, message: str, retryable: bool = True) -> None:
-        super().__init__(message)
+        super().__init__(redact(message))  # stored as the delivery's last error
         self.retryable = retryable
 
 
@@ -40,6 +42,9 @@ class ChannelSettings:
     smtp_user: str | None = None  # HUBBUB_SMTP_USER
     smtp_password: str | None = None  # HUBBUB_SMTP_PASSWORD
     transport: httpx.BaseTransport | None = None  # tests replay answers through a mock
+    # allow_private_urls: may targets be loopback/private addresses (SSRF guard)? None reads
+    # the setting from the environment / HUBBUB_HOME.
+    allow_private: bool | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -57,7 +62,20 @@ class ChannelSettings:
             smtp_starttls=bool(values.get("alert_smtp_starttls", False)),
             smtp_user=env.get("HUBBUB_SMTP_USER") or None,
             smtp_password=env.get("HUBBUB_SMTP_PASSWORD") or None,
+            allow_private=(
+                None
+                if values.get("allow_private_urls") is None
+                else bool(values["allow_private_urls"])
+            ),
         )
+
+
+def check_channel(spec: str, allow_private: bool | None = None) -> None:
+    """Refuse a channel whose URL the outbound policy forbids, when a rule is saved; the
+    same check runs again when it sends (a name may resolve elsewhere by then)."""
+    kind, _, target = spec.partition(":")
+    if kind in ("webhook", "slack"):
+        outbound.check_url(target, allow_private)
 
 
 def channel_for(spec: str, settings: ChannelSettings) -> Channel:
@@ -85,8 +103,12 @@ def post_json(url: str, body: bytes, headers: dict[str, str], settings: ChannelS
     """POST and classify the outcome: 2xx is done; timeouts, 408, 429 and 5xx are worth a
     retry; any other status will not change by retrying the same request."""
     try:
-        with httpx.Client(timeout=settings.timeout, transport=settings.transport) as client:
+        options = outbound.client_options(settings.transport, settings.allow_private)
+        # Redirects are not followed: a receiver answers, it does not send us elsewhere.
+        with httpx.Client(timeout=settings.timeout, **options) as client:
             response = client.post(url, content=body, headers=headers)
+    except outbound.OutboundRefused as exc:
+        raise DeliveryFailed(str(exc), retryable=False) from None
     except httpx.TimeoutException:
         raise DeliveryFailed(f"{url} did not answer within {settings.timeout:g} s") from None
     except httpx.HTTPError as exc:

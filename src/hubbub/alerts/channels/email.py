@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import smtplib
+import socket
 from email.message import EmailMessage
 from typing import Any
 
 from hubbub.alerts.channels.base import ChannelSettings, DeliveryFailed, absolute
+from hubbub.net import outbound
 
 
 def compose(
@@ -43,6 +45,17 @@ def compose(
     return mail
 
 
+class _GuardedSMTP(smtplib.SMTP):
+    """smtplib.SMTP connecting through the outbound check (the same rules as webhooks)."""
+
+    def __init__(self, host: str, port: int, *, timeout: float, allow: bool) -> None:
+        self._allow = allow
+        super().__init__(host, port, timeout=timeout)
+
+    def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
+        return outbound.connect_tcp(host, port, timeout, self._allow)
+
+
 class EmailChannel:
     def __init__(self, address: str, settings: ChannelSettings) -> None:
         self.address = address
@@ -51,13 +64,16 @@ class EmailChannel:
     def send(self, alerts: list[dict[str, Any]], digest: str | None = None) -> None:
         s = self.settings
         mail = compose(self.address, alerts, s, digest)
+        allow = outbound.private_allowed() if s.allow_private is None else s.allow_private
         try:
-            with smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=s.timeout) as smtp:
+            with _GuardedSMTP(s.smtp_host, s.smtp_port, timeout=s.timeout, allow=allow) as smtp:
                 if s.smtp_starttls:
                     smtp.starttls()
                 if s.smtp_user and s.smtp_password:
                     smtp.login(s.smtp_user, s.smtp_password)
                 smtp.send_message(mail)
+        except outbound.OutboundRefused as exc:
+            raise DeliveryFailed(f"SMTP host {exc}", retryable=False) from None
         except smtplib.SMTPRecipientsRefused as exc:
             raise DeliveryFailed(f"SMTP refused {self.address}: {exc}", retryable=False) from None
         except smtplib.SMTPAuthenticationError as exc:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, BinaryIO
 
 from hubbub.models import Post
@@ -36,6 +37,11 @@ class ImportFormat:
     # Pure: no I/O, no clock except what the item carries. Raises InvalidPost when malformed.
     map: Callable[[dict[str, Any]], Post | None]
     platform: str | None = None
+    # Optional fast path: all raw items of a batch → (store rows of those it takes, their
+    # indices, indices of the rest), without a Post per item; the rest go through `map`.
+    map_columns: Callable[[list[dict[str, Any]], datetime], tuple[Any, list[int], list[int]]] | None = (
+        None
+    )
     options: dict[str, Any] = field(default_factory=dict)
 
 

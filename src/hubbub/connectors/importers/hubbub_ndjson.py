@@ -1,11 +1,13 @@
 """`hubbub`: Hubbub's own NDJSON, one `Post.to_dict()` per line (docs/ndjson-format.md).
 
 The raw item is the line's object itself; mapping is `Post.from_dict`, which validates it.
+Batches take the columnar fast path (`hubbub_columns`) for lines already in canonical shape.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 
 from hubbub.connectors.importers.base import ImportFormat
@@ -14,6 +16,7 @@ from hubbub.errors import InvalidPost
 from hubbub.models import Post
 
 NAME = "hubbub"
+DEFAULT_SOURCE = f"import:{NAME}"
 _REQUIRED = ("platform", "platform_id", "created_at")
 
 
@@ -39,8 +42,15 @@ def parse(unit: bytes) -> list[dict[str, Any]]:
 def map_item(item: dict[str, Any]) -> Post:
     post = Post.from_dict(item, validate=False)  # the import pipeline validates every post
     if post.source is None:
-        post.source = f"import:{NAME}"
+        post.source = DEFAULT_SOURCE
     return post
+
+
+def map_columns(items: list[dict[str, Any]], collected_at: datetime) -> tuple[Any, list[int], list[int]]:
+    """The columnar fast path (imported at first use: it pulls in the text stack)."""
+    from hubbub.connectors.importers.hubbub_columns import hubbub_columns
+
+    return hubbub_columns(items, collected_at)
 
 
 FORMAT = ImportFormat(
@@ -50,4 +60,5 @@ FORMAT = ImportFormat(
     units=line_units,
     parse=parse,
     map=map_item,
+    map_columns=map_columns,
 )

@@ -91,13 +91,17 @@ def process_batch(
     units: list[Unit],
     collected_at: datetime,
     enrichers: tuple[str, ...] = (),
+    map_columns: Callable[..., tuple[pa.Table, list[int], list[int]]] | None = None,
 ) -> BatchResult:
     """Worker side: parse, map and enrich (the part of the pipeline that runs in workers).
 
     Malformed units become rejects, never exceptions. Enrichers travel by name, not as
-    objects: each worker builds its own once, models included.
+    objects: each worker builds its own once, models included. With `map_columns` (a format's
+    columnar fast path) the items it takes skip `map_item`; the others go through it.
     """
     with paused_gc():
+        if map_columns is not None:
+            return _columnar_batch(parse, map_item, map_columns, units, collected_at, enrichers)
         return _process_batch(parse, map_item, units, collected_at, enrichers)
 
 
@@ -164,7 +168,19 @@ def _process_batch(
     except TABLE_ERRORS:
         # One value the store cannot hold must not lose the batch: build post by post and
         # reject only the posts that fail, with their line numbers.
-        table, raw_lines = _table_post_by_post(posts, post_lines, raw_lines, collected_at, rejects)
+        table, kept = _table_post_by_post(posts, post_lines, collected_at, rejects)
+        raw_lines = [raw_lines[i] for i in kept]
+    return _result(table, raw_lines, rejects, skipped, len(units), enrichers)
+
+
+def _result(
+    table: pa.Table,
+    raw_lines: list[bytes],
+    rejects: list[tuple[int, str]],
+    skipped: int,
+    units: int,
+    enrichers: tuple[str, ...],
+) -> BatchResult:
     enrich_errors: list[str] = []
     if enrichers:
         table = worker_pipeline(enrichers).enrich_table(table, enrich_errors)
@@ -173,28 +189,103 @@ def _process_batch(
         writer.write_table(table)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return BatchResult(
-        sink.getvalue().to_pybytes(), raw_lines, rejects, skipped, len(units), peak, enrich_errors
+        sink.getvalue().to_pybytes(), raw_lines, rejects, skipped, units, peak, enrich_errors
     )
+
+
+def _columnar_batch(
+    parse: Callable[[bytes], list[dict[str, Any]]],
+    map_item: Callable[[dict[str, Any]], Any],
+    map_columns: Callable[..., tuple[pa.Table, list[int], list[int]]],
+    units: list[Unit],
+    collected_at: datetime,
+    enrichers: tuple[str, ...],
+) -> BatchResult:
+    """`_process_batch` with a columnar fast path: same rows, rejects and order, fewer objects.
+
+    Items the fast path does not take (any value not in canonical shape, valid or not) are
+    mapped and validated one by one exactly as `_process_batch` does, then merged back in
+    item order, so which duplicate of a key comes first is unchanged.
+    """
+    items: list[dict[str, Any]] = []
+    lines: list[int] = []
+    raws: list[bytes | None] = []
+    rejects: list[tuple[int, str]] = []
+    for line_no, data in units:
+        if isinstance(data, TooLong):
+            rejects.append((line_no, data.reason()))
+            continue
+        try:
+            parsed = parse(data)
+        except ITEM_ERRORS as exc:
+            rejects.append((line_no, _reason(exc)))
+            continue
+        for item in parsed:
+            items.append(item)
+            lines.append(line_no)
+            try:
+                raws.append(orjson.dumps(item))
+            except ITEM_ERRORS:
+                raws.append(None)  # the ordinary path below rejects it with its reason
+    unfit = [i for i, raw in enumerate(raws) if raw is None]
+    fit = [i for i, raw in enumerate(raws) if raw is not None] if unfit else list(range(len(items)))
+    try:
+        fast, taken, others = map_columns([items[i] for i in fit] if unfit else items, collected_at)
+        taken = [fit[i] for i in taken] if unfit else taken
+        others = sorted([fit[i] for i in others] + unfit) if unfit else others
+    except TABLE_ERRORS:  # a value the fast path cannot convert: all the ordinary way
+        fast, taken, others = posts_table([], collected_at), [], list(range(len(items)))
+    skipped = 0
+    posts, post_lines, post_raws, post_items = [], [], [], []
+    for i in others:
+        try:
+            post = map_item(items[i])
+            if post is None:
+                skipped += 1
+                continue
+            post.validate()
+            raw = orjson.dumps(items[i])
+        except ITEM_ERRORS as exc:
+            rejects.append((lines[i], _reason(exc)))
+            continue
+        posts.append(post)
+        post_lines.append(lines[i])
+        post_raws.append(raw)
+        post_items.append(i)
+    raw_lines = [raws[i] for i in taken]
+    if posts:
+        try:
+            slow = posts_table(posts, collected_at)
+        except TABLE_ERRORS:
+            slow, kept = _table_post_by_post(posts, post_lines, collected_at, rejects)
+            post_items = [post_items[j] for j in kept]
+            post_raws = [post_raws[j] for j in kept]
+        order = sorted(range(len(taken) + len(post_items)), key=(taken + post_items).__getitem__)
+        fast = pa.concat_tables([fast, slow]).take(pa.array(order, pa.int64()))
+        combined_raws = raw_lines + post_raws
+        raw_lines = [combined_raws[j] for j in order]
+    rejects.sort(key=lambda r: r[0])
+    return _result(fast, raw_lines, rejects, skipped, len(units), enrichers)  # type: ignore[arg-type]
 
 
 def _table_post_by_post(
     posts: list[Any],
     lines: list[int],
-    raw_lines: list[bytes],
     collected_at: datetime,
     rejects: list[tuple[int, str]],
-) -> tuple[pa.Table, list[bytes]]:
-    tables, kept_raw = [], []
-    for post, line_no, raw in zip(posts, lines, raw_lines, strict=True):
+) -> tuple[pa.Table, list[int]]:
+    """The table of the posts that can be stored, and their indices; the others are rejects."""
+    tables, kept = [], []
+    for index, (post, line_no) in enumerate(zip(posts, lines, strict=True)):
         try:
             tables.append(posts_table([post], collected_at))
         except TABLE_ERRORS as exc:
             rejects.append((line_no, f"a value cannot be stored: {_reason(exc)}"))
             continue
-        kept_raw.append(raw)
+        kept.append(index)
     rejects.sort(key=lambda r: r[0])
     table = pa.concat_tables(tables) if tables else posts_table([], collected_at)
-    return table, kept_raw
+    return table, kept
 
 
 def _reason(exc: BaseException) -> str:
@@ -314,7 +405,13 @@ class Importer:
                 if parallel:
                     pending.append(
                         self._executor().submit(
-                            process_batch, fmt.parse, fmt.map, batch, collected_at, self.enrichers
+                            process_batch,
+                            fmt.parse,
+                            fmt.map,
+                            batch,
+                            collected_at,
+                            self.enrichers,
+                            fmt.map_columns,
                         )
                     )
                     while len(pending) > self.workers * 2:
@@ -323,7 +420,9 @@ class Importer:
                     self._absorb(
                         fmt,
                         label,
-                        process_batch(fmt.parse, fmt.map, batch, collected_at, self.enrichers),
+                        process_batch(
+                            fmt.parse, fmt.map, batch, collected_at, self.enrichers, fmt.map_columns
+                        ),
                     )
         finally:
             while pending:

@@ -1,4 +1,10 @@
-"""Sign in with an API token, sign out, and switch the interface language."""
+"""Sign in (user name and password, or an API token), sign out, and switch the language.
+
+A sign-in makes a new server-side session (hubbub.web.session) and drops the old one, keeping
+the tokens already signed in with: a session id seen before sign-in is never the one after it.
+Failed sign-ins are rate-limited (hubbub.web.ratelimit) and answer the same for an unknown name
+and a wrong password.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +12,29 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
-from hubbub.api.deps import principal
+from hubbub.api.deps import app_state, principal
+from hubbub.auth import digest
 from hubbub.errors import HubbubError
+from hubbub.users import User, UserStore
 from hubbub.web.context import Tr
+from hubbub.web.csrf import set_pre_cookie, signin_token
 from hubbub.web.forms import form_fields
-from hubbub.web.i18n import LANGUAGES
+from hubbub.web.i18n import LANGUAGES, Translator
+from hubbub.web.ratelimit import LoginLimiter
 from hubbub.web.render import render
-from hubbub.web.session import COOKIE, LANG_COOKIE, join_tokens, read_session, split_tokens
+from hubbub.web.session import (
+    COOKIE,
+    LANG_COOKIE,
+    SessionStore,
+    read_session,
+    set_session_cookie,
+)
 
 router = APIRouter()
 YEAR = 365 * 24 * 3600
+TOKEN_KEY = "#token"  # the rate limit's "user name" for token sign-ins
 
 
 def _home_of(workspace: str) -> str:
@@ -25,47 +43,120 @@ def _home_of(workspace: str) -> str:
 
 def _safe_next(target: str | None) -> str | None:
     """Only same-site paths: a sign-in link must not bounce the browser to another site."""
-    if target and target.startswith("/") and not target.startswith("//"):
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
         return target
     return None
+
+
+def limiter(request: Request) -> LoginLimiter:
+    found: LoginLimiter | None = getattr(request.app.state, "login_limiter", None)
+    if found is None:
+        found = request.app.state.login_limiter = LoginLimiter()
+    return found
+
+
+def _address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
 
 
 @router.get("/", include_in_schema=False)
 def index(request: Request) -> Response:
     session = read_session(request)
-    if not session.entries:
+    first = session.first_workspace(request) if session.signed_in else None
+    if first is None:
         return RedirectResponse("/signin", status_code=303)
-    return RedirectResponse(_home_of(session.entries[0][1].workspace), status_code=303)
+    return RedirectResponse(_home_of(first), status_code=303)
+
+
+def _form(
+    request: Request,
+    t: Translator,
+    status_code: int = 200,
+    next: str | None = None,
+    error: str | None = None,
+    user: str = "",
+    retry_after: int = 0,
+) -> Response:
+    csrf, new = signin_token(request)
+    response = render(
+        request,
+        "signin.html",
+        t,
+        status_code=status_code,
+        next=next,
+        error=error,
+        user=user,
+        csrf_token=csrf,
+    )
+    if new:
+        set_pre_cookie(request, response, csrf)
+    if retry_after:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
 
 
 @router.get("/signin", include_in_schema=False)
 def signin_form(request: Request, t: Tr, next: str | None = None) -> Response:
-    return render(request, "signin.html", t, next=_safe_next(next), error=None)
+    return _form(request, t, next=_safe_next(next))
 
 
 @router.post("/signin", include_in_schema=False)
 async def signin(request: Request, t: Tr) -> Response:
     fields = await form_fields(request)
-    token = fields.get("token", "").strip()
     target = _safe_next(fields.get("next"))
-    try:
-        who = principal(request, f"Bearer {token}" if token else None, None)
-    except HubbubError:
-        return render(
-            request, "signin.html", t, status_code=401, next=target, error=t("signin.invalid")
-        )
-    tokens = [*split_tokens(request.cookies.get(COOKIE)), token]
-    response = RedirectResponse(target or _home_of(who.workspace), status_code=303)
-    response.set_cookie(
-        COOKIE, join_tokens(tokens), max_age=30 * 24 * 3600, httponly=True, samesite="lax"
-    )
+    token = fields.get("token", "").strip()
+    name = fields.get("user", "").strip()
+    password = fields.get("password", "")
+    by_token = bool(token) or not name
+    key = TOKEN_KEY if by_token else name
+    address = _address(request)
+    wait = limiter(request).retry_after(address, key)
+    if wait:
+        message = t("signin.too_many", minutes=max(1, -(-wait // 60)))
+        return _form(request, t, 429, target, message, name, retry_after=wait)
+    session = await run_in_threadpool(read_session, request)
+    user = session.user
+    tokens = list(session.token_digests)
+    if by_token:
+        try:
+            who = principal(request, f"Bearer {token}" if token else None, None)
+        except HubbubError:
+            limiter(request).failed(address, key)
+            return _form(request, t, 401, target, t("signin.invalid"))
+        tokens.append(digest(token))
+        first = who.workspace
+    else:
+        found = await run_in_threadpool(_authenticate, request, name, password)
+        if found is None:
+            limiter(request).failed(address, key)
+            return _form(request, t, 401, target, t("signin.invalid_password"), name)
+        user = found
+        first = sorted(found.grants)[0]
+    limiter(request).succeeded(address, key)
+    response = RedirectResponse(target or _home_of(first), status_code=303)
+    with SessionStore(app_state(request).home) as sessions:
+        sessions.delete(request.cookies.get(COOKIE))
+        sessions.purge()
+        plain, _ = sessions.create(user, tokens)
+        set_session_cookie(request, response, plain, sessions.absolute)
     return response
 
 
+def _authenticate(request: Request, name: str, password: str) -> User | None:
+    """The user, if the password is right and the user has a workspace to open."""
+    with UserStore(app_state(request).home) as users:
+        user = users.authenticate(name, password)
+    # A user without any grant could not open a page: answering like a wrong password keeps
+    # the form from telling such a user's password apart from a wrong one.
+    return user if user is not None and user.grants else None
+
+
 @router.post("/signout", include_in_schema=False)
-def signout() -> Response:
+def signout(request: Request) -> Response:
+    with SessionStore(app_state(request).home) as sessions:
+        sessions.delete(request.cookies.get(COOKIE))
     response = RedirectResponse("/signin", status_code=303)
-    response.delete_cookie(COOKIE)
+    response.delete_cookie(COOKIE, path="/")
     return response
 
 

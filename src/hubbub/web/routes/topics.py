@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup, escape
 
 from hubbub.api.deps import run_on_store
+from hubbub.auth import Forbidden
 from hubbub.errors import HubbubError
 from hubbub.query import lint
 from hubbub.query.diagnostics import Diagnostic
@@ -64,13 +65,17 @@ def edit_topic(page: PageDep, name: str) -> Response:
 
 
 def _editor(
-    page: PageDep, topic: Topic, original: str | None, error: str | None = None
+    page: PageDep,
+    topic: Topic,
+    original: str | None,
+    error: str | None = None,
+    status: int = 400,
 ) -> Response:
     return render(
         page.request,
         "editor.html",
         page.t,
-        status_code=400 if error else 200,
+        status_code=status if error else 200,
         topic=topic,
         original=original,
         groups=GROUPS,
@@ -133,6 +138,8 @@ async def save_topic(page: PageDep, request: Request) -> Response:
             )
         else:
             saved = page.svc.add_topic(topic.name, topic.query, topic.group, topic.description)
+    except Forbidden as exc:  # a viewer: the form again with the reason, answered as a 403
+        return _editor(page, topic, original, error=str(exc), status=403)
     except HubbubError as exc:
         return _editor(page, topic, original, error=str(exc))
     return RedirectResponse(page.topic_url(saved.name), status_code=303)

@@ -1,0 +1,1 @@
+"""Network policy for requests Hubbub makes on users' behalf (see `outbound`)."""

@@ -1,0 +1,115 @@
+"""The store's DDL, for one server or for a cluster, generated from schema.sql.
+
+schema.sql stays the one description of the tables. On a single server (or embedded chdb) its
+statements run as written. When a cluster name is configured (`clickhouse_cluster`), each
+MergeTree-family table `db.t` becomes, following ClickHouse's documented syntax:
+
+- `CREATE TABLE IF NOT EXISTS db.t_local ON CLUSTER c (...) ENGINE =
+  Replicated<Engine>('/clickhouse/tables/{shard}/db/t', '{replica}'[, engine args]) ...`:
+  the rows, replicated within each shard through Keeper; `{shard}` and `{replica}` are the
+  macros every server defines in its config;
+- `CREATE TABLE IF NOT EXISTS db.t ON CLUSTER c AS db.t_local ENGINE =
+  Distributed(c, db, t_local, <sharding key>)`: the table every query names, which fans reads
+  out to all shards and routes each inserted row to one shard by the sharding key.
+
+The posts' sharding key hashes (platform, platform_id), so a post always lands on the same
+shard and the writer's key check plus ReplacingMergeTree keep it stored once.
+`cluster_table_statements` is public so other modules with their own tables (e.g. store/slices.py)
+generate their cluster DDL the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from importlib import resources
+
+from hubbub.errors import ConfigError
+from hubbub.store.base import DATABASE, split_sql
+
+POSTS_SHARDING_KEY = "cityHash64(platform, platform_id)"
+# The engines ClickHouse can replicate (the Replicated* family of MergeTree engines).
+_REPLICABLE = {
+    "MergeTree",
+    "ReplacingMergeTree",
+    "SummingMergeTree",
+    "AggregatingMergeTree",
+    "CollapsingMergeTree",
+    "VersionedCollapsingMergeTree",
+    "CoalescingMergeTree",
+}
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_CREATE = re.compile(r"^CREATE TABLE IF NOT EXISTS (\w+)\.(\w+)\s*\n?\(", re.IGNORECASE)
+_ENGINE = re.compile(r"\bENGINE\s*=\s*(\w+)(\s*\(([^)]*)\))?", re.IGNORECASE)
+
+
+def check_cluster_name(cluster: str) -> str:
+    """The cluster name goes into DDL text, so it must be a plain identifier."""
+    if not _NAME.match(cluster):
+        raise ConfigError(
+            f"clickhouse_cluster {cluster!r} is not a cluster name: use the name from the "
+            "server's remote_servers config (letters, digits, underscores)"
+        )
+    return cluster
+
+
+def schema_sql(database: str = DATABASE) -> list[str]:
+    """schema.sql's statements with the database name filled in, as written (no cluster)."""
+    ddl = resources.files("hubbub.store").joinpath("schema.sql").read_text("utf-8")
+    return [s.replace("{db}", database) for s in split_sql(ddl)]
+
+
+def posts_create_table(database: str = DATABASE) -> str:
+    """The CREATE TABLE of the posts table from schema.sql (the migration reads its columns)."""
+    head = f"CREATE TABLE IF NOT EXISTS {database}.posts"
+    return next(s for s in schema_sql(database) if s.startswith(head))
+
+
+def schema_statements(cluster: str | None = None, database: str = DATABASE) -> list[str]:
+    """Everything the store runs to create its database and tables, in order."""
+    if not cluster:
+        return [f"CREATE DATABASE IF NOT EXISTS {database}", *schema_sql(database)]
+    check_cluster_name(cluster)
+    out = [f"CREATE DATABASE IF NOT EXISTS {database} ON CLUSTER {cluster}"]
+    for statement in schema_sql(database):
+        out += cluster_table_statements(statement, cluster, POSTS_SHARDING_KEY)
+    return out
+
+
+def cluster_table_statements(create_table: str, cluster: str, sharding_key: str) -> list[str]:
+    """A single-server `CREATE TABLE IF NOT EXISTS db.t (...) ENGINE = X...` as the replicated
+    local table `db.t_local` on every node plus the Distributed table `db.t` over it."""
+    check_cluster_name(cluster)
+    match = _CREATE.match(create_table)
+    engine = _ENGINE.search(create_table)
+    if match is None or engine is None or engine.group(1) not in _REPLICABLE:
+        raise ValueError(f"not a MergeTree-family CREATE TABLE: {create_table[:80]!r}")
+    database, table = match.group(1), match.group(2)
+    local = f"{table}_local"
+    args = [f"'/clickhouse/tables/{{shard}}/{database}/{table}'", "'{replica}'"]
+    if engine.group(3) and engine.group(3).strip():
+        args.append(engine.group(3).strip())
+    replicated = f"ENGINE = Replicated{engine.group(1)}({', '.join(args)})"
+    body = create_table[match.end() - 1 :]  # from the column list's "("
+    body = _ENGINE.sub(lambda _: replicated, body, count=1)
+    return [
+        f"CREATE TABLE IF NOT EXISTS {database}.{local} ON CLUSTER {cluster}\n{body}",
+        f"CREATE TABLE IF NOT EXISTS {database}.{table} ON CLUSTER {cluster} "
+        f"AS {database}.{local} "
+        f"ENGINE = Distributed({cluster}, {database}, {local}, {sharding_key})",
+    ]
+
+
+def add_column_statements(
+    table: str, name: str, kind: str, after: str | None, cluster: str | None = None
+) -> list[str]:
+    """ALTERs that add a column schema.sql declares; on a cluster, to the local tables on every
+    node and to the Distributed table (it has its own copy of the structure)."""
+    position = f" AFTER {after}" if after else " FIRST"
+    column = f"ADD COLUMN IF NOT EXISTS {name} {kind}{position}"
+    if not cluster:
+        return [f"ALTER TABLE {table} {column}"]
+    check_cluster_name(cluster)
+    return [
+        f"ALTER TABLE {table}_local ON CLUSTER {cluster} {column}",
+        f"ALTER TABLE {table} ON CLUSTER {cluster} {column}",
+    ]
