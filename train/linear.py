@@ -14,6 +14,7 @@ from scipy import sparse
 from scipy.optimize import minimize_scalar
 from sklearn.linear_model import LogisticRegression
 
+from hubbub.enrich.embedding_head import ENCODER, encode, head_inputs
 from hubbub.enrich.features import (
     LEXICON,
     LEXICON_DIM,
@@ -130,9 +131,33 @@ def tune_report(
 
 
 def shipped_logits(path: Path, rows: Sequence[Example]) -> tuple[np.ndarray, np.ndarray]:
-    """Logits and per-row temperatures of the file just written, through the inference code."""
+    """Log-probabilities of the file just written, through the inference code (including an
+    embedding head), and a temperature of 1 per row (they are calibrated already)."""
     model = LinearTextModel(path)
-    return model.calibrated_logits([e.text for e in rows], [e.lang for e in rows])
+    proba = model.predict_proba([e.text for e in rows], [e.lang for e in rows])
+    return np.log(np.maximum(proba, 1e-12)), np.ones((len(rows), 1), dtype=np.float32)
+
+
+def fit_embedding_head(
+    rows: Sequence[Example], labels: list[str], langs: list[str], c: float, mix: float
+) -> dict[str, np.ndarray]:
+    """The `embed_*` arrays of an `EmbeddingHead` for `langs`: a logistic regression over the
+    sentence embeddings (and a language one-hot) of `rows`."""
+    onehot = sorted({e.lang for e in rows})
+    t0 = time.process_time()
+    emb = encode([e.text for e in rows])
+    print(f"  embedded {len(rows)} rows in {time.process_time() - t0:.0f}s CPU")
+    x = head_inputs(emb, [e.lang for e in rows], onehot)
+    y = np.array([labels.index(e.label) for e in rows])
+    model = LogisticRegression(C=c, max_iter=2000).fit(x, y)
+    return {
+        "embed_encoder": np.array(ENCODER),
+        "embed_langs": np.array(langs),
+        "embed_onehot": np.array(onehot),
+        "embed_weights": model.coef_.T.astype(np.float32),
+        "embed_bias": model.intercept_.astype(np.float32),
+        "embed_mix": np.array(mix, dtype=np.float32),
+    }
 
 
 Heads = dict[str, tuple[np.ndarray, np.ndarray, float]]
@@ -217,7 +242,7 @@ def report_validation(
 ) -> None:
     """Validation figures of the file just written, computed through the inference code."""
     logits, temps = shipped_logits(path, val)
-    print("validation (reported, never tuned on):")
+    print("validation:")
     for name, v in scores(logits, val).items():
         print(f"  {name:28s} {v:.4f}")
     yv = np.array([labels.index(e.label) for e in val])
@@ -266,13 +291,15 @@ def export(
     temperature: float,
     heads: Heads | None = None,
     lexicon: bool = False,
+    embedding: dict[str, np.ndarray] | None = None,
     **meta: str,
 ) -> None:
     """Write the weights as float16 in a compressed .npz: no pickle, numpy-only to load.
     `heads` maps a language to the (coef, bias, temperature) of a model of its own. With
-    `lexicon` the last `LEXICON_DIM` columns of every coef are the lexicon weights."""
+    `lexicon` the last `LEXICON_DIM` columns of every coef are the lexicon weights;
+    `embedding` holds the arrays of an embedding head (`fit_embedding_head`)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    extra: dict[str, np.ndarray] = {}
+    extra: dict[str, np.ndarray] = dict(embedding or {})
     nb = cfg.buckets
     if lexicon:
         extra["lexicon"] = np.array(LEXICON)

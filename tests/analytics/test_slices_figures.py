@@ -73,49 +73,58 @@ def _both(store: Any, figure: Callable[[], Any], scopes: list[Scope]) -> Any:
     return with_slices
 
 
+def _runs(store: Any, scope: Scope) -> list[Callable[[], Any]]:
+    """Every figure of one scope (the topic), with the options a dashboard uses."""
+    runs: list[Callable[[], Any]] = [
+        lambda: volume(store, scope, interval="day"),
+        lambda: volume(store, scope, interval="hour", split_by="platform"),
+        lambda: volume(store, scope, split_by="sentiment", tz="Asia/Shanghai"),
+        lambda: sentiment(store, scope),
+        lambda: sentiment(store, scope, interval="day"),
+        lambda: authors(store, scope, sort="influence"),
+        lambda: authors(store, scope, sort="engagement_rate", limit=3),
+        lambda: drilldown(store, scope, order="newest", limit=4),
+        lambda: drilldown(store, scope, order="engagement", limit=7),
+    ]
+    runs += [lambda by=by: breakdown(store, scope, by=by) for by in DIMENSIONS]
+    runs += [lambda kind=kind: top(store, scope, kind=kind) for kind in KINDS]
+    if scope.since is not None and scope.until is not None:  # an open end reads the clock
+        runs += [
+            lambda: compare(store, scope),
+            lambda: emerging(store, scope, baseline_days=10, min_count=1),
+            lambda: top(store, scope, kind="terms", limit=5, trend=False),
+        ]
+    # Share of voice with a sliced rival, and with one that has no slice (read from posts).
+    rival = Scope(
+        RIVAL,
+        since=scope.since,
+        until=scope.until,
+        platforms=scope.platforms,
+        langs=scope.langs,
+        countries=scope.countries,
+        sentiments=scope.sentiments,
+    )
+    camera = Scope("camera", since=scope.since, until=scope.until, platforms=scope.platforms)
+    for metric in ("mentions", "engagement"):
+        runs += [
+            lambda m=metric: share_of_voice(store, {"a": scope, "n": rival}, metric=m),
+            lambda m=metric: share_of_voice(
+                store, {"a": scope, "n": rival}, metric=m, interval="day"
+            ),
+        ]
+    runs.append(lambda: share_of_voice(store, {"a": scope, "c": camera}, interval="auto"))
+    return runs
+
+
 def _all_figures(store: Any, query: str = TOPIC) -> int:
     """Compare every figure in every window and filter; returns how many were compared."""
     compared = 0
-    # Every filter in the main window; the other windows without filters (they share the SQL).
+    # Every filter in the main window; the other windows without filters (same SQL otherwise).
     cases = [((SINCE, UNTIL), f) for f in FILTERS] + [(w, {}) for w in WINDOWS[1:]]
     for (since, until), filters in cases:
-        if True:
-            scope = Scope(query, since=since, until=until, **filters)
-            runs: list[Callable[[], Any]] = [
-                lambda: volume(store, scope, interval="day"),
-                lambda: volume(store, scope, interval="hour", split_by="platform"),
-                lambda: volume(store, scope, split_by="sentiment", tz="Asia/Shanghai"),
-                lambda: sentiment(store, scope),
-                lambda: sentiment(store, scope, interval="day"),
-                lambda: breakdown(store, scope, by="platform"),
-                lambda: authors(store, scope, sort="influence"),
-                lambda: authors(store, scope, sort="engagement_rate", limit=3),
-                lambda: drilldown(store, scope, order="newest", limit=4),
-                lambda: drilldown(store, scope, order="engagement", limit=7),
-            ]
-            runs += [lambda by=by: breakdown(store, scope, by=by) for by in DIMENSIONS]
-            runs += [lambda kind=kind: top(store, scope, kind=kind) for kind in KINDS]
-            if since is not None and until is not None:  # an open end would read the clock
-                runs += [
-                    lambda: compare(store, scope),
-                    lambda: emerging(store, scope, baseline_days=10, min_count=1),
-                    lambda: top(store, scope, kind="terms", limit=5, trend=False),
-                ]
-            for run in runs:
-                _both(store, run, [scope])
-                compared += 1
-            rivals = {"a": scope, "n": Scope(RIVAL, since=since, until=until, **filters)}
-            for metric in ("mentions", "engagement"):
-                _both(store, lambda m=metric: share_of_voice(store, rivals, metric=m), [scope])
-                _both(
-                    store,
-                    lambda m=metric: share_of_voice(store, rivals, metric=m, interval="day"),
-                    [scope],
-                )
-                compared += 2
-            # One topic with a slice, one without: each read from its own table, same figures.
-            mixed = {"a": scope, "camera": Scope("camera", since=since, until=until, **filters)}
-            _both(store, lambda: share_of_voice(store, mixed, interval="auto"), [scope])
+        scope = Scope(query, since=since, until=until, **filters)
+        for run in _runs(store, scope):
+            _both(store, run, [scope])
             compared += 1
     return compared
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 import pytest
@@ -41,8 +42,13 @@ def lanes(
     return make
 
 
+@cache
 def json_values(max_leaves: int = 12) -> st.SearchStrategy[Any]:
-    """Any JSON value, with the awkward ones: huge integers, long strings, deep nesting."""
+    """Any JSON value, with the awkward ones: huge integers, long strings, deep nesting.
+
+    Built once per size: hypothesis caches what it learns about a strategy (emptiness,
+    validation) on the object, so a strategy rebuilt inside a test costs more than the test
+    itself (it was ~70% of the slow lane's time)."""
     leaves = (
         st.none()
         | st.booleans()

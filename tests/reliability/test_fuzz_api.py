@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from urllib.parse import quote
 
@@ -61,6 +62,7 @@ def assert_answer_is_sound(response) -> None:  # type: ignore[no-untyped-def]
         assert error["code"] and one_line(error["message"]), error
 
 
+@cache  # built once per route: see fuzzing.json_values
 def body_for(path: str) -> st.SearchStrategy[object]:
     shaped = st.fixed_dictionaries({}, optional={name: json_values(6) for name in FIELDS[path]})
     return shaped | json_values()

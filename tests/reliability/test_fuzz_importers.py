@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +60,7 @@ for _test in (test_random_bytes, test_random_bytes_10k):
     pytest.mark.parametrize("name", FORMATS)(_test)
 
 
+@cache
 def seed_documents(name: str) -> list[Any]:
     fmt = get_format(name)
     with open(DATA / SEEDS[name], "rb") as handle:
@@ -100,18 +102,24 @@ def mutate(document: Any, changes: list[tuple[int, Any]]) -> Any:
     return document
 
 
-def check_mutated_items(name: str, data: st.DataObject) -> None:
+# Built once (see fuzzing.json_values): a strategy made inside the test is re-validated each time.
+CHANGES = st.lists(
+    st.tuples(st.integers(0, 10_000), json_values() | st.just(_DELETE)), min_size=1, max_size=5
+)
+
+
+@cache
+def seed_strategy(name: str) -> st.SearchStrategy[Any] | None:
     documents = [d for d in seed_documents(name) if isinstance(d, dict | list)]
-    if not documents:
+    return st.sampled_from(documents) if documents else None
+
+
+def check_mutated_items(name: str, data: st.DataObject) -> None:
+    documents = seed_strategy(name)
+    if documents is None:
         pytest.skip(f"{name}: its fixture has no JSON items to mutate")
-    document = data.draw(st.sampled_from(documents))
-    changes = data.draw(
-        st.lists(
-            st.tuples(st.integers(0, 10_000), json_values() | st.just(_DELETE)),
-            min_size=1,
-            max_size=5,
-        )
-    )
+    document = data.draw(documents)
+    changes = data.draw(CHANGES)
     text = json.dumps(mutate(document, changes), ensure_ascii=data.draw(st.booleans()))
     run_units(get_format(name), text.encode() + b"\n")
 

@@ -244,3 +244,19 @@ def test_sources_with_internal_urls_are_refused_when_added(tmp_path: Path) -> No
     assert not (tmp_path / "hubbub.toml").exists()
     (tmp_path / "hubbub.toml").write_text("allow_private_urls = true\n")
     add_source(tmp_path, feed)
+
+
+def test_the_home_given_on_the_command_line_decides(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from hubbub.cli.common import home_path
+
+    home = tmp_path / "elsewhere"
+    home.mkdir()
+    (home / "hubbub.toml").write_text("allow_private_urls = true\n")
+    monkeypatch.setattr(outbound, "_home", None)
+    assert outbound.private_allowed() is False  # HUBBUB_HOME (tmp_path) has no such setting
+    home_path(home)  # what every command does with --home
+    assert outbound.private_allowed() is True
+    monkeypatch.setenv("HUBBUB_ALLOW_PRIVATE_URLS", "0")  # the environment wins
+    assert outbound.private_allowed() is False

@@ -91,6 +91,15 @@ def _hubbub(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_serve_refuses_a_public_address_without_sign_in(tmp_path: Path) -> None:
+    for host in ("0.0.0.0", "192.168.1.10", "example.org"):
+        result = runner.invoke(app, ["serve", "--host", host, "--home", str(tmp_path)])
+        assert isinstance(result.exception, ConfigError), result.output
+        assert "hubbub user add" in str(result.exception)
+    assert not (tmp_path / "server.json").exists()
+
+
+@pytest.mark.slow  # a real process: ~3-6 s to start on a loaded machine
+def test_serve_refusal_is_one_line_and_exit_2(tmp_path: Path) -> None:
     result = _hubbub(tmp_path, "serve", "--host", "0.0.0.0", "--port", "1")
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()

@@ -14,8 +14,7 @@ import pytest
 
 from hubbub.models import Post
 from hubbub.query import where_clause
-from hubbub.store import open_store
-from hubbub.store import slices
+from hubbub.store import open_store, slices
 from hubbub.store.slices import (
     inline,
     literal,

@@ -12,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from hubbub import settings
 from hubbub.errors import ConfigError
+from hubbub.net import outbound
 from hubbub.store import EmbeddedStore, open_store
 
 console = Console(stderr=True)
@@ -62,7 +63,9 @@ def progress_bar(label: str, unit: str, quiet: bool = False) -> Progress:
 
 
 def home_path(home: Path | None) -> Path:
-    return settings.resolve_home(home)
+    path = settings.resolve_home(home)
+    outbound.use_home(path)  # the home's allow_private_urls governs this run's requests
+    return path
 
 
 def store_for(home: Path | None) -> EmbeddedStore:

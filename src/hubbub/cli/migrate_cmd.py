@@ -13,6 +13,7 @@ from __future__ import annotations
 import multiprocessing
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Annotated
 
@@ -111,7 +112,7 @@ def _copy(reader: Connection, target: BaseStore, result: MigrateResult, on_page)
             on_page(result.copied + result.already)
 
 
-def _start_reader(home: Path, page: int) -> tuple[Connection, multiprocessing.Process]:
+def _start_reader(home: Path, page: int) -> tuple[Connection, BaseProcess]:
     context = multiprocessing.get_context("spawn")
     reader, writer = context.Pipe(duplex=False)
     child = context.Process(target=_read_pages, args=(home, page, writer), daemon=True)

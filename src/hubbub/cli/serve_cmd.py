@@ -84,8 +84,10 @@ def serve_home(
 
     # Builds the topics' slices on the store's thread now and whenever the topics change.
     keeper = SliceKeeper(path, state.get_store, state.executor)
-    keeper.start()
+    synced = keeper.start()
     state.on_close.append(keeper.stop)
+    if synced is not None and synced.built:
+        console.print(f"Built {len(synced.built)} topic slice(s) (docs/analytics.md).")
     app = create_app(path, state=state)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     url = f"http://{shown}:{port}"

@@ -28,6 +28,8 @@ import numpy as np
 import opencc
 import rjieba
 
+from hubbub.enrich.embedding_head import EmbeddingHead
+
 # Texts are cut to this many characters before featurization: sentiment lives in the first
 # few sentences of a social post, and the cut bounds the cost of a 100 KB paste.
 MAX_CHARS = 1000
@@ -345,7 +347,9 @@ class LinearTextModel:
     language's data alone: ``head_langs`` (primary subtags), ``head_weights`` (heads x buckets x
     classes), ``head_bias`` and ``head_temperature``. Posts in a head's language are scored by
     that head, all others by the multilingual weights. With ``lexicon_weights`` (and
-    ``head_lexicon_weights``) the `lexicon_features` of each post add to its logits. No pickle:
+    ``head_lexicon_weights``) the `lexicon_features` of each post add to its logits; with
+    ``embed_*`` arrays an `EmbeddingHead` is averaged into the probabilities of its languages
+    (`predict_proba` only: `calibrated_logits` is the n-gram part). No pickle:
     ``allow_pickle=False``.
     """
 
@@ -371,6 +375,10 @@ class LinearTextModel:
                 self.lexicon_weights = data["lexicon_weights"].astype(np.float32)
                 if self.head_langs:
                     self.head_lexicon_weights = data["head_lexicon_weights"].astype(np.float32)
+            # Optional sentence-embedding head, averaged in for some languages.
+            self.embedding_head: EmbeddingHead | None = None
+            if "embed_weights" in data.files:
+                self.embedding_head = EmbeddingHead(data)
 
     def _scores(
         self,
@@ -431,4 +439,6 @@ class LinearTextModel:
         z -= z.max(axis=1, keepdims=True)
         p = np.exp(z)
         p /= p.sum(axis=1, keepdims=True)
+        if self.embedding_head is not None:
+            self.embedding_head.blend(texts, langs, p)
         return p

@@ -50,13 +50,22 @@ class OutboundRefused(SourceTerminal, ConfigError):
     not help) and a ConfigError where a URL is saved."""
 
 
+_home: Path | None = None  # the home this process works on (`use_home`)
+
+
+def use_home(home: Path) -> None:
+    """Read `allow_private_urls` from this home's hubbub.toml when no home is passed: the CLI
+    calls it once it knows `--home`, so connectors (which know no home) follow that home."""
+    global _home
+    _home = home
+
+
 def private_allowed(home: Path | None = None) -> bool:
-    """The `allow_private_urls` setting: the environment, else `home`'s hubbub.toml (HUBBUB_HOME's
-    when no home is given), else off."""
+    """The `allow_private_urls` setting: the environment, else the hubbub.toml of `home` (or of
+    the home given to `use_home`, or HUBBUB_HOME's), else off."""
     from hubbub import settings
 
-    if home is None:
-        home = settings.resolve_home()
+    home = home or _home or settings.resolve_home()
     return bool(settings.get("allow_private_urls", home))
 
 

@@ -407,8 +407,8 @@ def sync_slices(store: Any, queries: Iterable[str]) -> SyncResult:
             _drop(store, key, current.query)
             result.dropped.append(key)
     for key, found in wanted.items():
-        current = state.get(key)
-        if current is not None and current.state == "complete" and current.has_view:
+        existing = state.get(key)
+        if existing is not None and existing.state == "complete" and existing.has_view:
             result.kept.append(key)
             continue
         result.built[key] = _build(store, found)
@@ -496,9 +496,16 @@ class SliceKeeper:
         self._thread: threading.Thread | None = None
         self._synced: list[str] | None = None
 
-    def start(self) -> None:
+    def start(self) -> SyncResult | None:
+        """Sync once now (so a server starts with its slices built), then watch the topics."""
+        result = None
+        try:
+            result = self.check()
+        except Exception as exc:  # serve unsliced figures rather than not serve
+            log.warning("topic slices: sync failed: %s", str(exc).splitlines()[0])
         self._thread = threading.Thread(target=self._run, name="hubbub-slices", daemon=True)
         self._thread.start()
+        return result
 
     def stop(self) -> None:
         self._stop.set()
@@ -522,7 +529,7 @@ class SliceKeeper:
         return result
 
     def _run(self) -> None:
-        delay = 0.0
+        delay = self._every
         while not self._stop.wait(delay):
             delay = self._every
             try:

@@ -27,9 +27,17 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["tojson_safe"] = to_json
+    env.filters["link_url"] = link_url
     env.globals["highlight"] = highlight
     env.globals["version"] = __version__
     return env
+
+
+def link_url(value: Any) -> str | None:
+    """A URL fit for an href: http(s) only. Post URLs come from platforms and files, and a
+    `javascript:` one would run in the dashboard when clicked (escaping does not stop that)."""
+    text = str(value or "").strip()
+    return text if text.lower().startswith(("http://", "https://")) else None
 
 
 def to_json(value: Any) -> Markup:

@@ -113,27 +113,49 @@ def _chunk(
         # `ok` is the exact per-value rule, run only on a column that fails them.
         if not (set(map(type, values)) <= types and (fast is None or fast(values))):
             bad.update(i for i, v in enumerate(values) if not ok(v))
-    texts, titles = columns["text"], columns["title"]
-    if max(map(len, filter(None, texts)), default=0) + max(
-        map(len, filter(None, titles)), default=0
-    ) > MAX_TEXT_CHARS:
-        bad.update(
-            i
-            for i, (text, title) in enumerate(zip(texts, titles, strict=True))
-            if len(text or "") + len(title or "") > MAX_TEXT_CHARS
-        )
+    good = list(range(n))
     if bad:
-        good = [i for i in range(n) if i not in bad]
+        good = [i for i in good if i not in bad]
         columns = {name: [values[i] for i in good] for name, values in columns.items()}
-    else:
-        good = list(range(n))
+    # Text and title are strings or null now; over-long ones are the ordinary path's to reject.
+    texts, titles = columns["text"], columns["title"]
+    longest = max(map(len, filter(None, texts)), default=0)
+    if longest + max(map(len, filter(None, titles)), default=0) > MAX_TEXT_CHARS:
+        keep = [
+            j
+            for j, (text, title) in enumerate(zip(texts, titles, strict=True))
+            if len(text or "") + len(title or "") <= MAX_TEXT_CHARS
+        ]
+        bad.update(set(good) - {good[j] for j in keep})
+        good = [good[j] for j in keep]
+        columns = {name: [values[j] for j in keep] for name, values in columns.items()}
     try:
         created = _times(columns["created_at"])
         collected = _collected(columns["collected_at"], collected_at)
-    except pa.ArrowInvalid:  # e.g. 2026-02-30: let `parse_time` say what is wrong
-        return table_from_columns(_empty_columns(), 0), [], list(range(n))
-    others = sorted(bad)
-    return _table(columns, len(good), created, collected), good, others
+    except pa.ArrowInvalid:
+        # A well-formed time that is no date (2026-02-30) fails Arrow's cast, and `parse_time`
+        # too: find those rows, leave them to the ordinary path, convert the rest.
+        keep = [
+            j
+            for j, (created, collected) in enumerate(
+                zip(columns["created_at"], columns["collected_at"], strict=True)
+            )
+            if _castable(created) and (collected is None or _castable(collected))
+        ]
+        bad.update(set(good) - {good[j] for j in keep})
+        good = [good[j] for j in keep]
+        columns = {name: [values[j] for j in keep] for name, values in columns.items()}
+        created = _times(columns["created_at"])
+        collected = _collected(columns["collected_at"], collected_at)
+    return _table(columns, len(good), created, collected), good, sorted(bad)
+
+
+def _castable(value: str) -> bool:
+    try:
+        _times([value])
+    except pa.ArrowInvalid:
+        return False
+    return True
 
 
 def _pluck(dicts: Sequence[dict[str, Any]], names: tuple[str, ...]) -> list[list[Any]]:
@@ -271,7 +293,9 @@ def _strs_fast(values: list[Any]) -> bool:
 
 _NONE = type(None)
 _S = frozenset({str, _NONE})
-_CHECKS: dict[str, tuple[frozenset[type], Callable[[list[Any]], bool] | None, Callable[[Any], bool]]]
+_CHECKS: dict[
+    str, tuple[frozenset[type], Callable[[list[Any]], bool] | None, Callable[[Any], bool]]
+]
 _CHECKS = {
     "platform": (frozenset({str}), _all_distinct(_platform_ok), _platform_ok),
     "platform_id": (frozenset({str, int}), _ids_fast, _id_ok),
@@ -280,7 +304,9 @@ _CHECKS = {
     "kind": (_S, _all_distinct(_kind_ok), _kind_ok),
     "lang": (_S, _all_distinct(_lang_ok), _lang_ok),
     "rating": (frozenset({_NONE}), None, _rating_ok),
-    **dict.fromkeys(("hashtags", "mentions", "urls"), (frozenset({list, _NONE}), _strs_fast, _opt_strs)),
+    **dict.fromkeys(
+        ("hashtags", "mentions", "urls"), (frozenset({list, _NONE}), _strs_fast, _opt_strs)
+    ),
     **dict.fromkeys(
         ("author.followers", "author.following", *_METRICS),
         (frozenset({int, _NONE}), _counts_fast, _opt_count),
@@ -322,7 +348,9 @@ def _empty_columns() -> dict[str, Any]:
     return {name: [] for name in SCHEMA.names if name not in ENRICHMENT_COLUMNS}
 
 
-def _table(columns: dict[str, list[Any]], n: int, created: pa.Array, collected: pa.Array) -> pa.Table:
+def _table(
+    columns: dict[str, list[Any]], n: int, created: pa.Array, collected: pa.Array
+) -> pa.Table:
     c = columns
     texts = [t if t is not None else "" for t in c["text"]]
     titles = c["title"]
