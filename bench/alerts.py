@@ -333,6 +333,8 @@ def latency(rate_per_second: int, seconds: int) -> None:
     from hubbub.live.store_access import StoreOnThread
     from hubbub.topics import Topic, TopicStore
 
+    # The receiver listens on 127.0.0.1: allow it past the outbound guard (docs/security.md).
+    os.environ.setdefault("HUBBUB_ALLOW_PRIVATE_URLS", "1")
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Receiver)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_address[1]}/hook"

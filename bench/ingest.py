@@ -77,7 +77,8 @@ def main() -> None:
     try:
         if args.source:
             source = args.source
-            args.posts = sum(1 for line in open(source, "rb") if line.strip())
+            with open(source, "rb") as handle:
+                args.posts = sum(1 for line in handle if line.strip())
             print(f"source {source}: {args.posts:,} lines ({source.stat().st_size / 1e6:,.0f} MB)")
         else:
             source = work / "posts.ndjson"

@@ -59,6 +59,10 @@ from live_fixture import FIRST_ID, probe_word
 SOURCE = "loadfeed"
 BROWSER_CONNECTIONS = 6  # a browser's parallel requests to one host
 POLL = 0.5  # seconds between two lag-probe requests
+# A dashboard call slower than this counts as an error (a browser user has given up by then);
+# it also bounds how long the run waits for calls in flight at its end.
+REQUEST_TIMEOUT = 60.0
+PROBE_GRACE = 30.0  # seconds the last lag probes may wait for their tweet after the end
 PROBE_EVERY = 1.0
 RIVAL_GROUPS = ("brand", "competitor")  # web/panels.py: share of voice rivals
 SAME_TOPIC = 0.5  # share of dashboard views on the workspace's first brand topic
@@ -331,7 +335,9 @@ async def client(
     # A call's clock starts when it has a connection, as a server-side latency would.
     slots = asyncio.Semaphore(BROWSER_CONNECTIONS)
     headers = {"Authorization": f"Bearer {token}"}
-    async with httpx.AsyncClient(base_url=url, headers=headers, limits=limits, timeout=120) as http:
+    async with httpx.AsyncClient(
+        base_url=url, headers=headers, limits=limits, timeout=REQUEST_TIMEOUT
+    ) as http:
         # Dashboards open at different moments, not all in the first millisecond.
         await asyncio.sleep(work.rng.uniform(0, max(think, 1.0)))
         while time.monotonic() < deadline:
@@ -351,7 +357,7 @@ async def lag_probes(
     async def probe(http: httpx.AsyncClient, number: int) -> None:
         published = feed["t0"] + number / feed["rate"]
         word = probe_word(feed["first_id"] + number)
-        while time.monotonic() < deadline + 30:  # probes get a little longer than the clients
+        while time.monotonic() < deadline + PROBE_GRACE:
             out.probe_requests += 1
             try:
                 response = await http.get("/v1/search", params={"q": word, "limit": "1"})
@@ -364,7 +370,7 @@ async def lag_probes(
             await asyncio.sleep(POLL)
         out.probes_unseen += 1
 
-    async with httpx.AsyncClient(base_url=url, headers=headers, timeout=120) as http:
+    async with httpx.AsyncClient(base_url=url, headers=headers, timeout=REQUEST_TIMEOUT) as http:
         probes = []
         while time.monotonic() < deadline:
             number = int((time.time() - feed["t0"]) * feed["rate"]) - 1
@@ -380,7 +386,8 @@ async def drive(
     """Run the clients and the lag probes for `args.seconds`; returns what the fixture
     published and the store holds of it at the deadline."""
     headers = {"Authorization": f"Bearer {token}"}
-    async with httpx.AsyncClient(base_url=url, headers=headers, timeout=60) as http:
+    # The bench's own requests (topics, counts, the fixture) wait as long as they must.
+    async with httpx.AsyncClient(base_url=url, headers=headers, timeout=600) as http:
         topics = (await http.get("/v1/topics")).json()["topics"]
         if not topics:
             raise SystemExit("the workspace has no topics: build it with `hubbub demo`")

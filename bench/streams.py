@@ -19,6 +19,7 @@ counts every event received, through filter, archive, mapping and the embedded s
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 import threading
 import time
@@ -100,6 +101,8 @@ def bench_jetstream(posts: int) -> None:
         for _ in ws:
             pass
 
+    # The firehose listens on 127.0.0.1: allow it past the outbound guard (docs/security.md).
+    os.environ.setdefault("HUBBUB_ALLOW_PRIVATE_URLS", "1")
     server = serve(firehose, "127.0.0.1", 0)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"ws://127.0.0.1:{server.socket.getsockname()[1]}"

@@ -147,6 +147,9 @@ def test_literal_escapes_leave_no_quote_or_brace_unescaped() -> None:
         "aurora AND NOT nimbus",
         "followers:[0 TO 10] OR aurora",
         "phone NEAR/2 launch",
+        "phon* OR camer? OR 手机",
+        "site:example.com OR lang:en",
+        '"aurora phone" OR #aurora OR 极光手机',
     ],
 )
 def test_inlined_query_selects_what_the_bound_query_selects(store: object, query: str) -> None:

@@ -39,9 +39,9 @@ class ImportFormat:
     platform: str | None = None
     # Optional fast path: all raw items of a batch → (store rows of those it takes, their
     # indices, indices of the rest), without a Post per item; the rest go through `map`.
-    map_columns: Callable[[list[dict[str, Any]], datetime], tuple[Any, list[int], list[int]]] | None = (
-        None
-    )
+    map_columns: (
+        Callable[[list[dict[str, Any]], datetime], tuple[Any, list[int], list[int]]] | None
+    ) = None
     options: dict[str, Any] = field(default_factory=dict)
 
 

@@ -15,10 +15,10 @@ conversion is left to Arrow, and the text is derived by the same `derive_text` a
 from __future__ import annotations
 
 import re
-from itertools import chain
-from operator import itemgetter, methodcaller
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from itertools import chain
+from operator import itemgetter, methodcaller
 from typing import Any
 
 import pyarrow as pa

@@ -46,7 +46,9 @@ def map_item(item: dict[str, Any]) -> Post:
     return post
 
 
-def map_columns(items: list[dict[str, Any]], collected_at: datetime) -> tuple[Any, list[int], list[int]]:
+def map_columns(
+    items: list[dict[str, Any]], collected_at: datetime
+) -> tuple[Any, list[int], list[int]]:
     """The columnar fast path (imported at first use: it pulls in the text stack)."""
     from hubbub.connectors.importers.hubbub_columns import hubbub_columns
 
