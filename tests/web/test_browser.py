@@ -204,6 +204,33 @@ def test_click_a_day_of_one_platform_in_the_volume_chart(
     assert day.startswith("2026-10")
 
 
+def test_click_an_author_then_export_what_the_stream_shows(
+    context: Any, base_url: str, web_world: WebWorld
+) -> None:
+    page = sign_in(context, base_url, web_world.tokens["viewer"])
+    page.goto(base_url + "/w/default/topics/Aurora")
+    wait_for_charts(page)
+    first = page.locator("#authors tbody tr").first
+    name = first.locator("strong").text_content()
+    with page.expect_response(lambda r: "/posts?" in r.url):
+        first.click()
+    page.wait_for_selector("#drill:not([hidden])")
+    assert page.text_content("#drill-label") == name
+    assert set(bucket_in_url(page)) == {"author"}
+
+    # A shared link names the author too, not the author's id.
+    shared = context.new_page()
+    shared.goto(page.url)
+    wait_for_charts(shared)
+    assert shared.text_content("#drill-label") == name
+
+    with page.expect_download() as download:
+        page.click("#export-csv")
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text("utf-8"))))
+    shown = page.locator("#post-list .post").count()
+    assert rows and len({r["author_id"] for r in rows}) == 1 and len(rows) >= shown
+
+
 def test_switch_to_chinese(context: Any, base_url: str, web_world: WebWorld) -> None:
     page = sign_in(context, base_url, web_world.tokens["viewer"])
     page.goto(base_url + "/w/default/topics/Aurora")

@@ -240,6 +240,24 @@ def test_export_streams_the_filtered_posts_as_csv(admin: TestClient) -> None:
     assert rows and {r["platform"] for r in rows} == {"weibo"}
 
 
+def test_export_of_a_drilled_down_view_holds_only_the_buckets_posts(admin: TestClient) -> None:
+    everything = admin.get("/w/default/topics/Aurora/export?format=csv").text
+    drilled = admin.get(
+        "/w/default/topics/Aurora/export", params={"format": "csv", "b": '{"platform": "weibo"}'}
+    )
+    assert drilled.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(drilled.text)))
+    all_rows = list(csv.DictReader(io.StringIO(everything)))
+    assert rows and {r["platform"] for r in rows} == {"weibo"}
+    assert len(rows) == sum(r["platform"] == "weibo" for r in all_rows) < len(all_rows)
+
+
+def test_the_export_links_carry_the_drill_down_bucket(admin: TestClient) -> None:
+    html = admin.get("/w/default/topics/Aurora", params={"b": '{"platform": "weibo"}'}).text
+    link = html.split('id="export-csv" href="', 1)[1].split('"', 1)[0]
+    assert "b=" in link and "weibo" in link
+
+
 @pytest.mark.parametrize("fmt", ["ndjson", "parquet"])
 def test_export_other_formats(admin: TestClient, fmt: str) -> None:
     response = admin.get(f"/w/default/topics/Aurora/export?format={fmt}")

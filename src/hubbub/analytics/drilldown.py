@@ -112,6 +112,14 @@ def _bucket_sql(bucket: dict[str, Any]) -> tuple[list[str], dict[str, Any]]:
     return parts, params
 
 
+def bucket_where(where: str, params: dict[str, Any], bucket: dict[str, Any] | None):  # type: ignore[no-untyped-def]
+    """`where` narrowed to a chart bucket (exports of a drilled-down view use it)."""
+    if not bucket:
+        return where, params
+    extra, extra_params = _bucket_sql(bucket)
+    return " AND ".join([f"({where})", *extra]), {**params, **extra_params}
+
+
 def _fingerprint(scope: Scope, order: str, bucket: dict[str, Any] | None) -> str:
     data = [scope.fingerprint(), order, bucket or {}]
     blob = orjson.dumps(data, option=orjson.OPT_SORT_KEYS, default=str)

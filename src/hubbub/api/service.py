@@ -162,12 +162,16 @@ class Service:
         where, params = scope.where()
         return post_stats(self._store(), where, params)
 
-    def export(self, scope: Scope, fmt: str) -> Iterator[bytes]:
-        """The scope's posts, oldest first, as chunks of CSV, NDJSON or Parquet bytes."""
+    def export(
+        self, scope: Scope, fmt: str, bucket: dict[str, Any] | None = None
+    ) -> Iterator[bytes]:
+        """The scope's posts (narrowed to a drill-down `bucket`), oldest first, as chunks of
+        CSV, NDJSON or Parquet bytes."""
+        from hubbub.analytics.drilldown import bucket_where
         from hubbub.export import export_chunks
 
         store = self._store()
-        where, params = scope.where()
+        where, params = bucket_where(*scope.where(), bucket)
         return export_chunks(store, where, params, fmt)
 
 

@@ -25,6 +25,10 @@ from hubbub.export import FORMATS
 MAX_IMPORT_BYTES = 4 << 30
 
 router = APIRouter(tags=["posts"])
+BucketQ = Annotated[
+    str | None,
+    Query(description='JSON object narrowing to a chart bucket, e.g. {"platform": "weibo"}.'),
+]
 
 
 @router.get("/posts")
@@ -37,10 +41,7 @@ async def posts(
     cursor: Annotated[
         str | None, Query(description="`next_cursor` of the previous page, same parameters.")
     ] = None,
-    bucket: Annotated[
-        str | None,
-        Query(description='JSON object narrowing to a chart bucket, e.g. {"platform": "weibo"}.'),
-    ] = None,
+    bucket: BucketQ = None,
 ) -> dict[str, Any]:
     """A page of matching posts; follow `next_cursor` until it is null."""
     narrowed = parse_bucket(bucket)
@@ -80,13 +81,16 @@ async def export(
     svc: Svc,
     target: TargetQ,
     format: Annotated[str, Query(description="ndjson, csv or parquet.")] = "ndjson",
+    bucket: BucketQ = None,
 ) -> StreamingResponse:
-    """Every matching post, oldest first, streamed with no row cap (NDJSON re-imports)."""
+    """Every matching post (of a chart bucket if given), oldest first, streamed with no row
+    cap (NDJSON re-imports)."""
     if format not in FORMATS:
         raise ConfigError(f"unknown export format {format!r}; use {', '.join(FORMATS)}")
+    narrowed = parse_bucket(bucket)
 
     def start() -> tuple[Iterator[bytes], bytes]:
-        chunks = svc.export(svc.scope(**target.kwargs()), format)
+        chunks = svc.export(svc.scope(**target.kwargs()), format, narrowed)
         # The first chunk is made before the response starts, so a bad query or a store error
         # is still answered with a status and the error shape rather than a cut-off stream.
         return chunks, next(chunks, b"")

@@ -108,7 +108,8 @@ async def post_stream(
 @router.get("/w/{workspace}/topics/{name}/export", include_in_schema=False)
 async def export(page: PageDep, name: str, format: str = "csv") -> StreamingResponse:
     """The filtered posts of the topic, through the API's own streaming export."""
-    kwargs = ViewState.from_request(page.request).scope_kwargs()
+    state = ViewState.from_request(page.request)
+    kwargs = state.scope_kwargs()
     filters = Filters(
         kwargs["since"],
         kwargs["until"],
@@ -118,7 +119,7 @@ async def export(page: PageDep, name: str, format: str = "csv") -> StreamingResp
         kwargs["sentiments"],
     )
     response = await api_posts.export(
-        page.request, page.svc, Target(name, None, filters), format=format
+        page.request, page.svc, Target(name, None, filters), format=format, bucket=state.bucket
     )
     safe = "".join(c if c.isalnum() else "-" for c in name).strip("-") or "topic"
     response.headers["Content-Disposition"] = f'attachment; filename="{safe}.{format}"'

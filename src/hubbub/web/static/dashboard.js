@@ -51,9 +51,22 @@
     drillLabel = bucket ? bucketLabel(bucket) : null;
     var url = new URL(window.location.href);
     if (cfg.bucket) url.searchParams.set("b", cfg.bucket); else url.searchParams.delete("b");
+    // An author's name is not part of the bucket the server filters on; it travels as its own
+    // display-only parameter so a shared or reloaded link still names the author, not its id.
+    if (bucket && bucket.author_name) url.searchParams.set("bl", drillLabel); else url.searchParams.delete("bl");
     window.history.pushState({ bucket: cfg.bucket }, "", url.toString());
+    exportLinks();
     loadStream();
     if (bucket) document.getElementById("stream").scrollIntoView({ behavior: "smooth", block: "start" });
+  }
+
+  // The export buttons export what the post stream shows: the filters and the drill-down bucket.
+  function exportLinks() {
+    document.querySelectorAll(".export a[id^='export-']").forEach(function (a) {
+      var url = new URL(a.href, window.location.href);
+      if (cfg.bucket) url.searchParams.set("b", cfg.bucket); else url.searchParams.delete("b");
+      a.href = url.toString();
+    });
   }
 
   function onClick(chart, toBucket) {
@@ -291,6 +304,7 @@
     window.HubbubDashboard = H;
     var panels = ["volume", "sentiment", "sov", "hashtags", "terms", "emerging", "countries",
       "languages", "authors"];
+    drillLabel = new URL(window.location.href).searchParams.get("bl");
     H.ready = Promise.all([loadStream()].concat(panels.map(load))).then(function () {
       performance.mark("hubbub:charts-ready");
       document.body.dataset.chartsReady = "true";
@@ -299,7 +313,8 @@
     document.getElementById("stream-order").addEventListener("change", loadStream);
     window.addEventListener("popstate", function () {
       cfg.bucket = new URL(window.location.href).searchParams.get("b");
-      drillLabel = null;
+      drillLabel = new URL(window.location.href).searchParams.get("bl");
+      exportLinks();
       loadStream();
     });
   });
