@@ -131,10 +131,12 @@ def units() -> list[tuple[int, bytes]]:
     return [(n, line) for n, line in enumerate(fixture_lines(), 1)]
 
 
-def both(batch: list[tuple[int, bytes]]):
+def both(batch: list[tuple[int, bytes]], parse_many: bool = True):
+    """The ordinary path's result and the fast path's (with or without parsing all at once)."""
     fmt = hubbub_ndjson.FORMAT
     old = process_batch(fmt.parse, fmt.map, batch, NOW)
-    new = process_batch(fmt.parse, fmt.map, batch, NOW, (), fmt.map_columns)
+    many = fmt.parse_many if parse_many else None
+    new = process_batch(fmt.parse, fmt.map, batch, NOW, (), fmt.map_columns, many)
     return old, new
 
 
@@ -171,6 +173,13 @@ def test_a_batch_of_ordinary_lines_only():
     old, new = both(batch)
     assert table(new).to_pylist() == table(old).to_pylist()
     assert new.rejects == old.rejects
+
+
+def test_parse_many_declines_a_batch_with_a_line_that_is_no_object():
+    fmt = hubbub_ndjson.FORMAT
+    assert fmt.parse_many([b'{"a": 1}', b"[1]"]) is None
+    assert fmt.parse_many([b'{"a": 1}', b"{bad"]) is None
+    assert fmt.parse_many([b'{"a": 1}']) == [{"a": 1}]
 
 
 def test_empty_batch():
@@ -220,8 +229,8 @@ _ODD_VALUES = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_randomly_damaged_lines_agree(monkeypatch, seed):
+@pytest.mark.parametrize("seed, parse_many", [(1, True), (2, True), (3, False)])
+def test_randomly_damaged_lines_agree(monkeypatch, seed, parse_many):
     """Random values in random fields: both paths store and reject exactly the same."""
     import random
 
@@ -243,7 +252,7 @@ def test_randomly_damaged_lines_agree(monkeypatch, seed):
                     rng.choice(list(item["metrics"])): rng.choice(_ODD_VALUES)
                 }
         batch.append((n, orjson.dumps(item)))
-    old, new = both(batch)
+    old, new = both(batch, parse_many)
     assert table(new).to_pylist() == table(old).to_pylist()
     assert (new.raw_lines, new.rejects) == (old.raw_lines, old.rejects)
     assert 0 < len(new.rejects) < 300

@@ -1,8 +1,10 @@
 from importlib import resources
 
-from hubbub.store import open_store
+import pytest
+
 from hubbub.store.embedded import POSTS
 from hubbub.store.migrate import declared_columns, missing_columns
+from tests.store.conftest import BACKENDS, open_backend
 
 DDL = """CREATE TABLE IF NOT EXISTS db.posts
 (
@@ -38,13 +40,14 @@ def test_schema_sql_parses_into_every_store_column():
     assert tuple(names) == COLUMNS
 
 
-def test_an_older_store_gains_new_columns_and_keeps_its_rows(tmp_path):
-    with open_store(tmp_path) as store:
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_an_older_store_gains_new_columns_and_keeps_its_rows(tmp_path, backend):
+    with open_backend(backend, tmp_path) as store:
         store.execute(
             f"INSERT INTO {POSTS} (platform, platform_id, created_at, collected_at, text, text_norm, source) VALUES ('x', '1', now(), now(), 'hi', 'hi', '')"
         )
         store.execute(f"ALTER TABLE {POSTS} DROP COLUMN emotion")
         store.execute(f"ALTER TABLE {POSTS} DROP COLUMN flags")
-    with open_store(tmp_path) as store:
+    with open_backend(backend, tmp_path) as store:
         rows = store.rows(f"SELECT platform_id, emotion, flags FROM {POSTS}")
     assert rows == [{"platform_id": "1", "emotion": None, "flags": []}]

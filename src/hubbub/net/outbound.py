@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 
 import httpcore
 import httpx
+from httpcore._backends.sync import SyncStream  # the stream SyncBackend itself returns
 
 from hubbub.errors import ConfigError, SourceTerminal
 
@@ -242,7 +243,7 @@ class _GuardedBackend(httpcore.SyncBackend):
             raise httpcore.ConnectError(str(exc)) from None
         for option in socket_options or ():
             sock.setsockopt(*option)
-        return httpcore._backends.sync.SyncStream(sock)
+        return SyncStream(sock)
 
 
 class GuardedTransport(httpx.HTTPTransport):

@@ -42,6 +42,9 @@ class ImportFormat:
     map_columns: (
         Callable[[list[dict[str, Any]], datetime], tuple[Any, list[int], list[int]]] | None
     ) = None
+    # Optional, with map_columns: all units of a batch at once → one raw item per unit, or None
+    # when any unit needs `parse` (then every unit of the batch goes through it).
+    parse_many: Callable[[list[bytes]], list[dict[str, Any]] | None] | None = None
     options: dict[str, Any] = field(default_factory=dict)
 
 

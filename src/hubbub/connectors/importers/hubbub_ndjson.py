@@ -10,6 +10,8 @@ import re
 from datetime import datetime
 from typing import Any
 
+import orjson
+
 from hubbub.connectors.importers.base import ImportFormat
 from hubbub.connectors.importers.units import line_units, loads, sample_json
 from hubbub.errors import InvalidPost
@@ -39,6 +41,15 @@ def parse(unit: bytes) -> list[dict[str, Any]]:
     return [data]
 
 
+def parse_many(units: list[bytes]) -> list[dict[str, Any]] | None:
+    """Every unit's object, or None when one is not a JSON object (`parse` says why)."""
+    try:
+        items = list(map(orjson.loads, units))
+    except orjson.JSONDecodeError:
+        return None
+    return items if set(map(type, items)) <= {dict} else None
+
+
 def map_item(item: dict[str, Any]) -> Post:
     post = Post.from_dict(item, validate=False)  # the import pipeline validates every post
     if post.source is None:
@@ -63,4 +74,5 @@ FORMAT = ImportFormat(
     parse=parse,
     map=map_item,
     map_columns=map_columns,
+    parse_many=parse_many,
 )

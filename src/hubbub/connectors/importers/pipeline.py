@@ -92,6 +92,7 @@ def process_batch(
     collected_at: datetime,
     enrichers: tuple[str, ...] = (),
     map_columns: Callable[..., tuple[pa.Table, list[int], list[int]]] | None = None,
+    parse_many: Callable[[list[bytes]], list[dict[str, Any]] | None] | None = None,
 ) -> BatchResult:
     """Worker side: parse, map and enrich (the part of the pipeline that runs in workers).
 
@@ -101,7 +102,9 @@ def process_batch(
     """
     with paused_gc():
         if map_columns is not None:
-            return _columnar_batch(parse, map_item, map_columns, units, collected_at, enrichers)
+            return _columnar_batch(
+                parse, parse_many, map_item, map_columns, units, collected_at, enrichers
+            )
         return _process_batch(parse, map_item, units, collected_at, enrichers)
 
 
@@ -195,6 +198,7 @@ def _result(
 
 def _columnar_batch(
     parse: Callable[[bytes], list[dict[str, Any]]],
+    parse_many: Callable[[list[bytes]], list[dict[str, Any]] | None] | None,
     map_item: Callable[[dict[str, Any]], Any],
     map_columns: Callable[..., tuple[pa.Table, list[int], list[int]]],
     units: list[Unit],
@@ -207,26 +211,10 @@ def _columnar_batch(
     mapped and validated one by one exactly as `_process_batch` does, then merged back in
     item order, so which duplicate of a key comes first is unchanged.
     """
-    items: list[dict[str, Any]] = []
-    lines: list[int] = []
-    raws: list[bytes | None] = []
     rejects: list[tuple[int, str]] = []
-    for line_no, data in units:
-        if isinstance(data, TooLong):
-            rejects.append((line_no, data.reason()))
-            continue
-        try:
-            parsed = parse(data)
-        except ITEM_ERRORS as exc:
-            rejects.append((line_no, _reason(exc)))
-            continue
-        for item in parsed:
-            items.append(item)
-            lines.append(line_no)
-            try:
-                raws.append(orjson.dumps(item))
-            except ITEM_ERRORS:
-                raws.append(None)  # the ordinary path below rejects it with its reason
+    items, lines, raws = _parse_all(parse, parse_many, units)
+    if items is None:
+        items, lines, raws = _parse_each(parse, units, rejects)
     unfit = [i for i, raw in enumerate(raws) if raw is None]
     fit = [i for i, raw in enumerate(raws) if raw is not None] if unfit else list(range(len(items)))
     try:
@@ -266,6 +254,56 @@ def _columnar_batch(
         raw_lines = [combined_raws[j] for j in order]
     rejects.sort(key=lambda r: r[0])
     return _result(fast, raw_lines, rejects, skipped, len(units), enrichers)  # type: ignore[arg-type]
+
+
+def _parse_all(
+    parse: Callable[[bytes], list[dict[str, Any]]],
+    parse_many: Callable[[list[bytes]], list[dict[str, Any]] | None] | None,
+    units: list[Unit],
+) -> tuple[Any, list[int], list[bytes | None]]:
+    """All units at once, one item each, when the format can (no Python loop per unit).
+
+    Returns (None, [], []) when it cannot: a line too long, or any unit `parse_many` declines.
+    """
+    datas = [data for _, data in units]
+    if parse_many is None or not set(map(type, datas)) <= {bytes}:
+        return None, [], []
+    items = parse_many(datas)
+    if items is None:
+        return None, [], []
+    try:
+        raws: list[bytes | None] = list(map(orjson.dumps, items))
+    except ITEM_ERRORS:
+        return None, [], []
+    return items, [line_no for line_no, _ in units], raws
+
+
+def _parse_each(
+    parse: Callable[[bytes], list[dict[str, Any]]],
+    units: list[Unit],
+    rejects: list[tuple[int, str]],
+) -> tuple[list[dict[str, Any]], list[int], list[bytes | None]]:
+    """Unit by unit: items, the line of each, and its raw JSON (None: the map path rejects it)."""
+    items: list[dict[str, Any]] = []
+    lines: list[int] = []
+    raws: list[bytes | None] = []
+    for line_no, data in units:
+        if isinstance(data, TooLong):
+            rejects.append((line_no, data.reason()))
+            continue
+        try:
+            parsed = parse(data)
+        except ITEM_ERRORS as exc:
+            rejects.append((line_no, _reason(exc)))
+            continue
+        for item in parsed:
+            items.append(item)
+            lines.append(line_no)
+            try:
+                raws.append(orjson.dumps(item))
+            except ITEM_ERRORS:
+                raws.append(None)  # the ordinary path rejects it with its reason
+    return items, lines, raws
 
 
 def _table_post_by_post(
@@ -412,6 +450,7 @@ class Importer:
                             collected_at,
                             self.enrichers,
                             fmt.map_columns,
+                            fmt.parse_many,
                         )
                     )
                     while len(pending) > self.workers * 2:
@@ -421,7 +460,13 @@ class Importer:
                         fmt,
                         label,
                         process_batch(
-                            fmt.parse, fmt.map, batch, collected_at, self.enrichers, fmt.map_columns
+                            fmt.parse,
+                            fmt.map,
+                            batch,
+                            collected_at,
+                            self.enrichers,
+                            fmt.map_columns,
+                            fmt.parse_many,
                         ),
                     )
         finally:
