@@ -98,12 +98,23 @@ def install() -> None:
 
 
 def scrub(record: logging.LogRecord) -> None:
-    """Format the record's message now, redacted, and its traceback too (a formatter
-    would otherwise format the original values later)."""
+    """Redact the record's message and traceback now (a formatter would otherwise format the
+    original values later). Records without a secret are left as they are."""
     message = record.getMessage()
     clean = redact(message)
-    if clean != message or record.args:
-        record.msg, record.args = clean, None
+    if clean != message:
+        # Redact argument by argument first: some formatters unpack `args` themselves
+        # (uvicorn's access log reads client, method, path, ... from it), so it must stay a tuple.
+        args = record.args
+        if isinstance(args, tuple):
+            record.args = tuple(redact(a) if isinstance(a, str) else a for a in args)
+            if redact(record.getMessage()) == record.getMessage():
+                return _scrub_traceback(record)
+        record.msg, record.args = clean, ()
+    _scrub_traceback(record)
+
+
+def _scrub_traceback(record: logging.LogRecord) -> None:
     if record.exc_info and record.exc_info[1] is not None:
         record.exc_text = redact("".join(traceback.format_exception(*record.exc_info)).rstrip())
     if record.stack_info:
