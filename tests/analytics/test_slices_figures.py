@@ -214,3 +214,19 @@ def test_a_reenriched_topic_matches_after_its_slices_are_rebuilt(sliced: Any) ->
     assert sentiment(sliced, Scope(NEGATIVE)).counts != before
     _all_figures(sliced, TOPIC)
     _all_figures(sliced, NEGATIVE)
+
+
+def test_newest_posts_read_through_the_slice_match_the_search(sliced: Any) -> None:
+    from hubbub.analytics.drilldown import newest_rows
+    from hubbub.api.service import search_rows
+    from hubbub.store.rows import EXPORT_COLUMNS
+
+    for filters in FILTERS:
+        scope = Scope(TOPIC, since=SINCE, until=UNTIL, **filters)
+        src = scope.source(sliced)
+        for limit in (1, 3, 50):
+            rows = newest_rows(sliced, src, ", ".join(EXPORT_COLUMNS), limit)
+            where, params = scope.where()
+            assert rows == search_rows(sliced, where, params, limit)
+    unsliced = Scope("camera").source(sliced)
+    assert newest_rows(sliced, unsliced, "platform", 5) is None

@@ -215,3 +215,22 @@ def test_backups_hold_no_environment_secret(tmp_path: Path) -> None:
                 blob = data.read()
                 for secret in SECRETS:
                     assert secret.encode() not in blob, member.name
+
+
+def test_uvicorn_access_lines_are_redacted_and_still_format() -> None:
+    """uvicorn's access formatter unpacks the record's args: they stay a tuple, redacted."""
+    from uvicorn.logging import AccessFormatter
+
+    install()
+    record = logging.getLogger("uvicorn.access").makeRecord(
+        "uvicorn.access",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - "%s %s HTTP/%s" %d',
+        ("127.0.0.1:5000", "GET", f"/api/zeeschuimer/connect?access-token={TOKEN}", "1.1", 200),
+        None,
+    )
+    line = AccessFormatter('%(client_addr)s - "%(request_line)s" %(status_code)s').format(record)
+    assert "access-token=***" in line and "200" in line
+    assert_clean(line)

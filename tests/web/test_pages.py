@@ -224,7 +224,7 @@ def test_a_viewer_cannot_save_and_is_told_why(app_client: TestClient, web_world:
     app_client.cookies.clear()
     sign_in(app_client, web_world.tokens["viewer"])
     response = app_client.post("/w/default/topics", content="name=X&query=x", headers=FORM)
-    assert response.status_code == 400 and "analyst role" in response.text
+    assert response.status_code == 403 and "analyst role" in response.text  # issue #9: 403
 
 
 def test_an_invalid_query_is_not_saved(admin: TestClient) -> None:

@@ -19,7 +19,15 @@ from typing import Any
 import orjson
 
 from hubbub.analytics.buckets import INTERVALS, next_start, zone
-from hubbub.analytics.scope import AUTHOR_KEY, POSTS, SENTIMENT_KEY, UNKNOWN, Scope, iso
+from hubbub.analytics.scope import (
+    AUTHOR_KEY,
+    POSTS,
+    SENTIMENT_KEY,
+    UNKNOWN,
+    Scope,
+    Source,
+    iso,
+)
 from hubbub.errors import ConfigError
 from hubbub.store.slices import sql_string
 from hubbub.text import fold
@@ -214,25 +222,51 @@ def drilldown(
 
 def _with_columns(store: Any, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each found key row merged with its post's COLUMNS from posts, in the found order."""
-    if not found:
+    posts = rows_by_key(store, found, f"{COLUMNS}, toUnixTimestamp64Milli(created_at) AS _ms")
+    out = []
+    for r, post in zip(found, posts, strict=True):
+        if post is not None:
+            out.append({**post, **{k: v for k, v in r.items() if k.startswith("_k")}})
+    return out
+
+
+def rows_by_key(
+    store: Any, keys: list[dict[str, Any]], columns: str
+) -> list[dict[str, Any] | None]:
+    """`columns` of the posts whose keys (`_ms`, `_p`, `_i`) are given, in their order (None
+    for a key not in posts)."""
+    if not keys:
         return []
     # Literal keys (escaped by sql_string) so the IN set is matched against the table's
     # primary key (created_at, platform, platform_id) and only those granules are read.
-    keys = ", ".join(
+    literal = ", ".join(
         f"(fromUnixTimestamp64Milli(toInt64({int(r['_ms'])}), 'UTC'), "
         f"{sql_string(str(r['_p']))}, {sql_string(str(r['_i']))})"
-        for r in found
+        for r in keys
     )
-    posts: dict[tuple[str, str], dict[str, Any]] = {}
+    found: dict[tuple[str, str], dict[str, Any]] = {}
     for row in store.rows(
-        f"SELECT {COLUMNS}, toUnixTimestamp64Milli(created_at) AS _ms FROM {POSTS} "
-        f"WHERE (created_at, platform, platform_id) IN ({keys})"
+        f"SELECT {columns}, platform AS _kp, platform_id AS _ki FROM {POSTS} "
+        f"WHERE (created_at, platform, platform_id) IN ({literal})"
     ):
-        posts.setdefault((row["platform"], row["platform_id"]), row)
-    out = []
-    for r in found:
-        post = posts.get((r["_p"], r["_i"]))
-        if post is not None:
-            extra = {k: v for k, v in r.items() if k.startswith("_k")}
-            out.append({**post, **extra})
-    return out
+        key = (row.pop("_kp"), row.pop("_ki"))
+        found.setdefault(key, row)
+    return [found.get((r["_p"], r["_i"])) for r in keys]
+
+
+MAX_SLICED_SEARCH = 1000
+
+
+def newest_rows(store: Any, src: Source, columns: str, limit: int) -> list[dict[str, Any]] | None:
+    """The newest `limit` posts of a topic slice's source (created_at DESC, then platform and
+    id ascending, as `hubbub search` orders them) with `columns` read from posts; None when
+    `src` is not a slice or the page is too large to fetch by key."""
+    if src.slice is None or not 1 <= int(limit) <= MAX_SLICED_SEARCH:
+        return None
+    keys = store.rows(
+        "SELECT toUnixTimestamp64Milli(created_at) AS _ms, platform AS _p, platform_id AS _i "
+        f"FROM {src.table} WHERE {src.where} ORDER BY created_at DESC, platform, platform_id "
+        f"LIMIT {int(limit)}",
+        src.params,
+    )
+    return [row for row in rows_by_key(store, keys, columns) if row is not None]

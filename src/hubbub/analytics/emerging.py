@@ -23,7 +23,7 @@ from datetime import timedelta
 from typing import Any
 
 from hubbub.analytics.scope import Scope, iso
-from hubbub.analytics.top import TERMS, stopword_params
+from hubbub.analytics.top import terms_of
 from hubbub.errors import ConfigError
 
 CRITICAL_G2 = 10.83  # chi-squared, 1 degree of freedom, p = 0.001
@@ -100,10 +100,11 @@ def emerging(
     result = Emerging(iso(scope.since), iso(scope.until), iso(baseline_since), nc, nb)
     if not nc or not nb:
         return result  # without a baseline (or a present) nothing can be said to rise
-    params.update(stopword_params(), nc=float(nc), nb=float(nb), min_count=int(min_count))
+    terms, terms_params = terms_of(src)
+    params.update(terms_params, nc=float(nc), nb=float(nb), min_count=int(min_count))
     rows = store.rows(
         f"SELECT k AS term, countIf({current}) AS a, countIf(NOT ({current})) AS b, "
-        f"{G2_SQL} AS g2 FROM {src.table} ARRAY JOIN {TERMS} AS k WHERE {where} GROUP BY k "
+        f"{G2_SQL} AS g2 FROM {src.table} ARRAY JOIN {terms} AS k WHERE {where} GROUP BY k "
         "HAVING a >= {min_count:UInt64} AND a * {nb:Float64} > b * {nc:Float64} "
         f"AND g2 >= {CRITICAL_G2} ORDER BY g2 DESC, term LIMIT {int(limit)}",
         params,

@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from hubbub.analytics.scope import Scope, pct_change
+from hubbub.analytics.scope import Scope, Source, pct_change
 from hubbub.enrich.keyphrases import stopwords
 from hubbub.errors import ConfigError
+from hubbub.store.slices import TERMS_COLUMN
 from hubbub.text import fold
 
 # Languages whose stopwords are removed from terms, on top of English and social filler
@@ -57,6 +58,14 @@ def stopword_params() -> dict[str, list[str]]:
     return {"sw_all": everywhere, "sw_lang": per_lang}
 
 
+def terms_of(src: Source) -> tuple[str, dict[str, Any]]:
+    """The SQL of a post's terms in `src` and its parameters: a topic slice stores them
+    (hubbub.store.slices computes the same TERMS when a post enters it), posts derive them."""
+    if src.slice is not None:
+        return TERMS_COLUMN, {}
+    return TERMS, dict(stopword_params())
+
+
 @dataclass(frozen=True)
 class Top:
     kind: str
@@ -86,11 +95,13 @@ def top(
     where, params = src.where, dict(src.params)
     if trend:
         params["t_since"] = scope.since
+    items_sql = KINDS[kind]
     if kind == "terms":
-        params.update(stopword_params())
+        items_sql, extra = terms_of(src)
+        params.update(extra)
     key = "k.1 AS key, k.2 AS type" if kind == "entities" else "k AS key"
     rows = store.rows(
-        f"SELECT {key}, {counts} FROM {src.table} ARRAY JOIN {KINDS[kind]} AS k "
+        f"SELECT {key}, {counts} FROM {src.table} ARRAY JOIN {items_sql} AS k "
         f"WHERE {where} GROUP BY k HAVING count > 0 ORDER BY count DESC, k LIMIT {int(limit)}",
         params,
     )

@@ -155,8 +155,16 @@ class Service:
         return analytics.share_of_voice(self._store(), scopes, **given)
 
     def search(self, scope: Scope, limit: int = 20) -> list[dict[str, Any]]:
+        from hubbub.analytics.drilldown import newest_rows
+        from hubbub.store.rows import EXPORT_COLUMNS
+
+        store = self._store()
+        src = scope.source(store)  # a topic's slice gives the keys; posts the rows
+        sliced = newest_rows(store, src, ", ".join(EXPORT_COLUMNS), limit)
+        if sliced is not None:
+            return sliced
         where, params = scope.where()
-        return search_rows(self._store(), where, params, limit)
+        return search_rows(store, where, params, limit)
 
     def stats(self, scope: Scope) -> dict[str, Any]:
         where, params = scope.where()

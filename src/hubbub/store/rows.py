@@ -90,6 +90,10 @@ SCHEMA = pa.schema(
     ]
 )
 COLUMNS = tuple(SCHEMA.names)
+# Filled by hubbub.enrich.pipeline when it runs; empty (null, or empty lists) until then.
+ENRICHMENT_COLUMNS = COLUMNS[COLUMNS.index("sentiment") :]
+# The columns `_row` gives, in this order.
+_ROW_COLUMNS = COLUMNS[: COLUMNS.index("sentiment")]
 
 
 _HOST = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://(?:[^@/?#]*@)?(?:www\.)?([^/:?#\[\]]+)")
@@ -140,12 +144,8 @@ def posts_table(posts: list[Post], collected_at: datetime | None = None) -> pa.T
     rows = [_row(post, now) for post in posts]
     if not rows:
         return SCHEMA.empty_table()
-    return pa.Table.from_arrays(
-        [
-            to_arrow(column, SCHEMA.field(i).type)
-            for i, column in enumerate(zip(*rows, strict=True))
-        ],
-        schema=SCHEMA,
+    return table_from_columns(
+        dict(zip(_ROW_COLUMNS, zip(*rows, strict=True), strict=True)), len(rows)
     )
 
 
@@ -211,7 +211,7 @@ def _folded_unique(values: list[str], prefix: str) -> list[str]:
 
 
 def _row(post: Post, now: datetime) -> tuple[object, ...]:
-    """One post's values, in COLUMNS order."""
+    """One post's values, in _ROW_COLUMNS order (all but the enrichment columns)."""
     text = post.text or ""
     (
         hashtags,
@@ -268,28 +268,9 @@ def _row(post: Post, now: datetime) -> tuple[object, ...]:
         tokens,
         grams,
         title_tokens,
-        *_ENRICHMENT_DEFAULTS,
     )
 
 
-# Enrichment columns, filled by hubbub.enrich.pipeline when it runs: sentiment, lang_score,
-# sentiment_score, emotion, emotion_score, entity_texts, entity_types, keyphrases, dup_cluster,
-# dup_size, flags, enrichers.
-_ENRICHMENT_DEFAULTS: tuple[object, ...] = (
-    None,
-    None,
-    None,
-    None,
-    None,
-    [],
-    [],
-    [],
-    None,
-    None,
-    [],
-    [],
-)
-ENRICHMENT_COLUMNS = COLUMNS[-len(_ENRICHMENT_DEFAULTS) :]
 # The columns `derive_text` gives, in its order (they are contiguous neither in COLUMNS nor
 # SCHEMA, so callers building columns place them by name).
 DERIVED_COLUMNS = (

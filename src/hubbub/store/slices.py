@@ -54,7 +54,7 @@ STATE = f"{DATABASE}.topic_slices"
 VIEW_PREFIX = "slice_"
 # Part of every key: bump it when COLUMNS or the table's layout change, so every slice is
 # rebuilt with the new layout by the next sync.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 # Tables holding derived data only: a backup leaves them out, the next sync rebuilds them.
 DERIVED_TABLES = ("topic_posts", "topic_slices")
 
@@ -92,6 +92,22 @@ COLUMNS = (
     "flags",
 )
 _SELECT = ", ".join(COLUMNS)
+# Also stored: `terms`, the post's tokens as `top(kind="terms")` and `emerging` count them
+# (distinct, stopwords of its language, numbers and lone characters removed). That filter is
+# most of those figures' cost, so a slice pays it once per post instead of once per query.
+TERMS_COLUMN = "terms"
+# ClickHouse's max_query_size: a view whose statement would exceed it is not created.
+MAX_VIEW_SQL = 262_144 - 4_096
+
+
+@lru_cache(maxsize=1)
+def terms_sql() -> tuple[str, dict[str, Any], str]:
+    """The terms expression with bound parameters, the same with literals (for views)."""
+    # Imported here: the expression belongs to the figures that count terms.
+    from hubbub.analytics.top import TERMS, stopword_params
+
+    params = dict(stopword_params())
+    return TERMS, params, inline(TERMS, params)
 
 
 # ---- literals ---------------------------------------------------------------------------------
@@ -173,7 +189,9 @@ def slice_query(query: str) -> SliceQuery | None:
         inlined = inline(compiled.where, compiled.params)
     except (HubbubError, TypeError, ValueError, KeyError):
         return None
-    digest = hashlib.sha256(f"{SCHEMA_VERSION}\n{inlined}".encode()).hexdigest()[:16]
+    # The terms filter is part of what a slice stores: new stopwords make new slices.
+    terms = terms_sql()[2]
+    digest = hashlib.sha256(f"{SCHEMA_VERSION}\n{terms}\n{inlined}".encode()).hexdigest()[:16]
     return SliceQuery(digest, query, compiled.where, dict(compiled.params), inlined)
 
 
@@ -196,6 +214,7 @@ def table_ddl() -> list[str]:
     variant can be derived with hubbub.store.ddl)."""
     types = _posts_types()
     columns = ",\n".join(f"    {name} {types[name]}" for name in COLUMNS)
+    columns += f",\n    {TERMS_COLUMN} Array(String)"
     return [
         f"CREATE TABLE IF NOT EXISTS {TABLE}\n(\n    slice String,\n{columns}\n)\n"
         "ENGINE = ReplacingMergeTree\nPARTITION BY slice\n"
@@ -209,7 +228,8 @@ def table_ddl() -> list[str]:
 def view_ddl(found: SliceQuery) -> str:
     return (
         f"CREATE MATERIALIZED VIEW IF NOT EXISTS {DATABASE}.{VIEW_PREFIX}{found.key} "
-        f"TO {TABLE} AS SELECT '{found.key}' AS slice, {_SELECT} FROM {POSTS} "
+        f"TO {TABLE} AS SELECT '{found.key}' AS slice, {_SELECT}, "
+        f"{terms_sql()[2]} AS {TERMS_COLUMN} FROM {POSTS} "
         f"WHERE {found.inlined}"
     )
 
@@ -362,10 +382,11 @@ def _build(store: Any, found: SliceQuery) -> int:
     # SYNC-free: DROP PARTITION detaches the parts at once, whatever the build left behind.
     store.execute(f"ALTER TABLE {TABLE} DROP PARTITION {sql_string(found.key)}")
     store.execute(view_ddl(found))
+    terms, terms_params, _ = terms_sql()
     store.execute(
-        f"INSERT INTO {TABLE} (slice, {_SELECT}) SELECT {{slice_key:String}}, {_SELECT} "
-        f"FROM {POSTS} WHERE {found.where}",
-        {**found.params, "slice_key": found.key},
+        f"INSERT INTO {TABLE} (slice, {_SELECT}, {TERMS_COLUMN}) SELECT {{slice_key:String}}, "
+        f"{_SELECT}, {terms} FROM {POSTS} WHERE {found.where}",
+        {**found.params, **terms_params, "slice_key": found.key},
     )
     rows = int(
         store.scalar(
@@ -393,7 +414,7 @@ def sync_slices(store: Any, queries: Iterable[str]) -> SyncResult:
     wanted: dict[str, SliceQuery] = {}
     for query in queries:
         found = slice_query(query)
-        if found is None:
+        if found is None or len(view_ddl(found)) > MAX_VIEW_SQL:
             if query and query.strip():
                 result.skipped.append(query)
             continue

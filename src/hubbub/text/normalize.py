@@ -68,6 +68,8 @@ def is_cjk_char(char: str) -> bool:
 
 def norm(text: str) -> str:
     """NFKC + casefold + traditional→simplified Chinese (per character); accents kept."""
+    if text.isascii():  # NFKC leaves ASCII as it is, and casefold() is lower() there
+        return text.lower()
     out = unicodedata.normalize("NFKC", text).casefold()
     if _HAS_HAN.search(out):
         out = t2s_chars(out)

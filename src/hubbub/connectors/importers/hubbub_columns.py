@@ -177,6 +177,9 @@ def _pluck(dicts: Sequence[dict[str, Any]], names: tuple[str, ...]) -> list[list
 
 def _nested(values: list[Any], fields: frozenset[str], bad: set[int]) -> list[dict[str, Any]]:
     """The nested objects of one field ({} for null); a non-object or unknown key is a misfit."""
+    types = set(map(type, values))
+    if types <= {dict, _NONE} and all(map(fields.issuperset, filter(None, values))):
+        return [{} if v is None else v for v in values] if _NONE in types else values
     out = []
     for i, value in enumerate(values):
         if value is None:
@@ -385,9 +388,9 @@ def _table(
         "lang": c["lang"],
         **counts,
         "engagement": _engagement([counts[k] for k in ("likes", "reposts", "replies", "quotes")]),
-        "parent_id": [_ref(v) for v in c["parent_id"]],
-        "root_id": [_ref(v) for v in c["root_id"]],
-        "repost_of": [_ref(v) for v in c["repost_of"]],
+        "parent_id": _refs(c["parent_id"]),
+        "root_id": _refs(c["root_id"]),
+        "repost_of": _refs(c["repost_of"]),
         "media_types": [[m["type"] for m in ms] if ms else [] for ms in media],
         "media_urls": [[m.get("url") or "" for m in ms] if ms else [] for ms in media],
         "country": c["country"],
@@ -401,9 +404,11 @@ def _table(
     return table_from_columns(out, n)
 
 
-def _ref(value: str | None) -> str | None:
+def _refs(values: list[str | None]) -> list[str | None]:
     # parent_id, root_id, repost_of: `validate` strips them and turns blank into None.
-    return None if value is None else (value.strip() or None)
+    if not any(values):  # all null or blank: the usual case, settled in C
+        return [None] * len(values)
+    return [None if v is None else (v.strip() or None) for v in values]
 
 
 def _count(values: list[int | None]) -> pa.Array:
