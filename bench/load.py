@@ -2,6 +2,7 @@
 
     python bench/load.py                          # 1M posts, 50 clients, 1,000 posts/s, 60 s
     python bench/load.py --think 0                # no pause between dashboards: saturation
+    python bench/load.py --clients 0              # ingestion alone, for comparison
     python bench/load.py --posts 2000 --clients 4 --rate 50 --seconds 5 --json   # the smoke test
 
 The workspace is built once with `hubbub demo --posts N --no-serve` under --data (default
@@ -551,8 +552,11 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=Path("/tmp/hubbub-bench-load"))
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     args = parser.parse_args()
-    if args.posts < 1 or args.clients < 1 or args.seconds <= 0 or args.rate <= 0 or args.think < 0:
-        raise SystemExit("--posts, --clients, --seconds and --rate must be > 0, --think >= 0")
+    if args.posts < 1 or args.clients < 0 or args.seconds <= 0 or args.rate <= 0 or args.think < 0:
+        raise SystemExit(
+            "--posts, --seconds and --rate must be > 0, --clients and --think >= 0 "
+            "(--clients 0: ingestion alone)"
+        )
     figures = run(args)
     if args.json:
         print(orjson.dumps(figures).decode())

@@ -126,3 +126,12 @@ test_query_parameters, test_query_parameters_10k = lanes(
         max_size=4,
     ),
 )(check_parameters)
+
+
+def test_a_revert_to_a_version_beyond_64_bits_is_a_400_not_a_crash(client) -> None:  # type: ignore[no-untyped-def]
+    # Found by test_json_bodies_10k: SQLite raised OverflowError, answered as a 500.
+    test_client, headers = client
+    response = test_client.post(
+        "/v1/topics/Aurora/revert", json={"version": 9_223_424_813_412_909_055}, headers=headers
+    )
+    assert response.status_code == 400 and "has no version" in response.json()["error"]["message"]

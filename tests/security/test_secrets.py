@@ -154,6 +154,18 @@ def test_failing_webhook_with_a_secret_leaves_no_secret_in_the_delivery_state(
     assert_clean(stored)
 
 
+def test_delivery_state_shows_no_url_password(tmp_path: Path) -> None:
+    from tests.alerts.test_store import alert
+
+    channel = f"webhook:https://bot:{URL_PASSWORD}@hooks.example/in"
+    with AlertStore(tmp_path) as store:
+        saved = store.save(alert(0), (channel,), None)
+        assert saved is not None
+        shown = store.get("default", saved.id or 0).to_dict()
+    assert shown["deliveries"][0]["channel"] == "webhook:https://bot:***@hooks.example/in"
+    assert_clean(orjson.dumps(shown).decode())
+
+
 def test_smtp_failures_never_show_the_password() -> None:
     settings = ChannelSettings.from_settings({"alert_smtp_host": "127.0.0.1", "alert_smtp_port": 9})
     assert settings.smtp_password == SMTP_PASSWORD

@@ -10,6 +10,8 @@ from hubbub.errors import ConfigError
 from hubbub.store.ddl import (
     add_column_statements,
     cluster_table_statements,
+    kill_mutations_statement,
+    mutation_statement,
     schema_sql,
     schema_statements,
 )
@@ -90,3 +92,52 @@ def test_clickhouse_parses_every_cluster_statement(tmp_path):
         for statement in statements:
             formatted = store.scalar("SELECT formatQuery({q:String}) AS f", {"q": statement})
             assert f"ON CLUSTER {CLUSTER}" in formatted
+
+
+def test_reenrich_mutation_targets_the_local_tables_on_the_cluster():
+    assignments, where = "lang = joinGet('hubbub.u', 'lang', platform, platform_id)", "1"
+    assert mutation_statement("hubbub.posts", assignments, where, None) == (
+        f"ALTER TABLE hubbub.posts UPDATE {assignments} WHERE 1 SETTINGS mutations_sync = 2"
+    )
+    # ALTER TABLE [db.]table [ON CLUSTER cluster] UPDATE column1 = expr1 [, ...] WHERE filter_expr
+    # (a mutation on the Distributed table fails; each replica applies it to its local table)
+    assert mutation_statement("hubbub.posts", assignments, where, CLUSTER) == (
+        f"ALTER TABLE hubbub.posts_local ON CLUSTER {CLUSTER} UPDATE {assignments} WHERE 1 "
+        "SETTINGS mutations_sync = 2, allow_nondeterministic_mutations = 1"
+    )
+    assert kill_mutations_statement("hubbub.posts", CLUSTER) == (
+        f"KILL MUTATION ON CLUSTER {CLUSTER} WHERE database = 'hubbub' AND table = 'posts_local' "
+        "AND NOT is_done"
+    )
+
+
+def test_clickhouse_parses_the_reenrich_statements(tmp_path):
+    from hubbub.enrich.backfill import UPDATES
+    from hubbub.store import open_store
+
+    assignments = (
+        f"lang = joinGet('{UPDATES}', 'lang', platform, platform_id), "
+        f"enrichers = mapUpdate(enrichers, joinGet('{UPDATES}', 'enrichers', platform, platform_id))"
+    )
+    where = f"joinGet('{UPDATES}', 'hit', platform, platform_id) = 1"
+    statements = [
+        mutation_statement("hubbub.posts", assignments, where, CLUSTER),
+        kill_mutations_statement("hubbub.posts", CLUSTER),
+    ]
+    with open_store(tmp_path, "embedded") as store:
+        for statement in statements:
+            formatted = store.scalar("SELECT formatQuery({q:String}) AS f", {"q": statement})
+            assert f"ON CLUSTER {CLUSTER}" in formatted and "posts_local" in formatted
+
+
+def test_reenrich_refuses_a_cluster_store_before_touching_it():
+    from hubbub.enrich.backfill import reenrich
+
+    class ClusterStore:  # reenrich must stop before its first statement
+        _cluster = CLUSTER
+
+        def execute(self, *args: object) -> None:
+            raise AssertionError("no statement may run")
+
+    with pytest.raises(ConfigError, match="does not run on a ClickHouse cluster yet"):
+        reenrich(ClusterStore(), "language")  # type: ignore[arg-type]

@@ -245,3 +245,24 @@ def test_topic_queries_reads_every_workspace(tmp_path: Path) -> None:
         topics.add("other", Topic("B", "nimbus"), "test")
         topics.add("other", Topic("C", "aurora"), "test")
     assert slices.topic_queries(tmp_path) == ["aurora", "nimbus"]
+
+
+def test_keeper_syncs_at_start_and_when_topics_change(clean: object, tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from hubbub.topics import Topic, TopicStore
+
+    with TopicStore(tmp_path) as topics:
+        topics.add("default", Topic("A", "aurora"), "test")
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        keeper = slices.SliceKeeper(tmp_path, lambda: clean, executor, every=3600)
+        try:
+            assert list(keeper.start().built) == [slice_key("aurora")]
+            assert keeper.check() is None  # nothing changed
+            with TopicStore(tmp_path) as topics:
+                topics.edit("default", "A", "test", query="nimbus")
+            changed = keeper.check()
+            assert list(changed.built) == [slice_key("nimbus")]
+            assert changed.dropped == [slice_key("aurora")]
+        finally:
+            keeper.stop()

@@ -264,7 +264,7 @@ class AlertStore(MetaStore):
         body = orjson.loads(row["body"])
         deliveries = [
             {
-                "channel": d["channel"],
+                "channel": redact(d["channel"]),  # a URL's user:password@ is shown as ***
                 "status": d["status"],
                 "attempts": d["attempts"],
                 "last_error": d["last_error"],

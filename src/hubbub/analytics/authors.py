@@ -48,11 +48,11 @@ def authors(store: Any, scope: Scope, sort: str = "influence", limit: int = 20) 
     if not 1 <= int(limit) <= MAX_LIMIT:
         raise ConfigError(f"limit must be between 1 and {MAX_LIMIT}")
     src = scope.source(store)
-    sql = f"""
+    # Ranked first without the latest handle and name: argMax over strings for every author
+    # was about half the figure's cost; they are then read for the authors shown only.
+    ranked = store.rows(
+        f"""
         SELECT platform, {AUTHOR_KEY} AS author,
-               argMax(author_handle, created_at) AS handle,
-               argMax(author_name, created_at) AS name,
-               argMax(author_verified, created_at) AS verified,
                count() AS posts,
                sum(ifNull(engagement, 0)) AS engagement,
                max(author_followers) AS reach,
@@ -66,20 +66,36 @@ def authors(store: Any, scope: Scope, sort: str = "influence", limit: int = 20) 
         GROUP BY platform, author
         ORDER BY {SORTS[sort]}, platform, author
         LIMIT {int(limit)}
-    """
-    items = [
-        {
-            "platform": r["platform"],
-            "author_id": r["author"],
-            "handle": r["handle"],
-            "name": r["name"],
-            "posts": int(r["posts"]),
-            "engagement": int(r["engagement"]),
-            "reach": None if r["reach"] is None else int(r["reach"]),
-            "engagement_rate": r["engagement_rate"],
-            "influence": round(float(r["influence"]), 4),
-            "verified": r["verified"],
-        }
-        for r in store.rows(sql, src.params)
-    ]
+        """,
+        src.params,
+    )
+    latest: dict[tuple[str, str], dict[str, Any]] = {}
+    if ranked:
+        names = store.rows(
+            f"SELECT platform, {AUTHOR_KEY} AS author, "
+            "argMax(author_handle, created_at) AS handle, "
+            "argMax(author_name, created_at) AS name, "
+            "argMax(author_verified, created_at) AS verified "
+            f"FROM {src.table} WHERE {src.where} AND has({{a_ids:Array(String)}}, author) "
+            "GROUP BY platform, author",
+            {**src.params, "a_ids": sorted({str(r["author"]) for r in ranked})},
+        )
+        latest = {(r["platform"], r["author"]): r for r in names}
+    items = []
+    for r in ranked:
+        who = latest.get((r["platform"], r["author"]), {})
+        items.append(
+            {
+                "platform": r["platform"],
+                "author_id": r["author"],
+                "handle": who.get("handle"),
+                "name": who.get("name"),
+                "posts": int(r["posts"]),
+                "engagement": int(r["engagement"]),
+                "reach": None if r["reach"] is None else int(r["reach"]),
+                "engagement_rate": r["engagement_rate"],
+                "influence": round(float(r["influence"]), 4),
+                "verified": who.get("verified"),
+            }
+        )
     return Authors(sort, items)

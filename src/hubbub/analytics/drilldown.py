@@ -235,26 +235,29 @@ def rows_by_key(
 ) -> list[dict[str, Any] | None]:
     """`columns` of the posts whose keys (`_ms`, `_p`, `_i`) are given, in their order (None
     for a key not in posts)."""
-    if not keys:
-        return []
-    # Literal keys (escaped by sql_string) so the IN set is matched against the table's
-    # primary key (created_at, platform, platform_id) and only those granules are read.
-    literal = ", ".join(
-        f"(fromUnixTimestamp64Milli(toInt64({int(r['_ms'])}), 'UTC'), "
-        f"{sql_string(str(r['_p']))}, {sql_string(str(r['_i']))})"
-        for r in keys
-    )
     found: dict[tuple[str, str], dict[str, Any]] = {}
-    for row in store.rows(
-        f"SELECT {columns}, platform AS _kp, platform_id AS _ki FROM {POSTS} "
-        f"WHERE (created_at, platform, platform_id) IN ({literal})"
-    ):
-        key = (row.pop("_kp"), row.pop("_ki"))
-        found.setdefault(key, row)
+    # In chunks, so a statement stays far below ClickHouse's max_query_size whatever the ids.
+    for start in range(0, len(keys), KEYS_PER_QUERY):
+        # Literal keys (escaped by sql_string) so the IN set is matched against the table's
+        # primary key (created_at, platform, platform_id) and only those granules are read.
+        literal = ", ".join(
+            f"(fromUnixTimestamp64Milli(toInt64({int(r['_ms'])}), 'UTC'), "
+            f"{sql_string(str(r['_p']))}, {sql_string(str(r['_i']))})"
+            for r in keys[start : start + KEYS_PER_QUERY]
+        )
+        for row in store.rows(
+            f"SELECT {columns}, platform AS _kp, platform_id AS _ki FROM {POSTS} "
+            f"WHERE (created_at, platform, platform_id) IN ({literal})"
+        ):
+            key = (row.pop("_kp"), row.pop("_ki"))
+            found.setdefault(key, row)
     return [found.get((r["_p"], r["_i"])) for r in keys]
 
 
-MAX_SLICED_SEARCH = 1000
+KEYS_PER_QUERY = 100
+
+
+MAX_SLICED_SEARCH = 1000  # more is read from posts in one statement
 
 
 def newest_rows(store: Any, src: Source, columns: str, limit: int) -> list[dict[str, Any]] | None:

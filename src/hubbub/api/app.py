@@ -53,9 +53,11 @@ def create_app(home: Path, store: Any = None, state: AppState | None = None) -> 
     from hubbub.web.ratelimit import LoginLimiter
 
     app.state.login_limiter = LoginLimiter()
-    # Added last runs first: headers wrap every answer, CSRF refusals included.
     app.add_middleware(CSRFMiddleware)
-    app.add_middleware(SecurityHeaders)
+    # Outside Starlette's own error middleware (not `add_middleware`, which goes inside it), so
+    # the 500 answer to an unexpected exception gets the headers too, as does every other.
+    build_stack = app.build_middleware_stack
+    app.build_middleware_stack = lambda: SecurityHeaders(build_stack())  # type: ignore[method-assign]
 
     @app.get("/health", tags=["meta"])
     def health() -> dict[str, Any]:

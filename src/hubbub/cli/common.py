@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -77,7 +77,7 @@ def store_for(home: Path | None) -> EmbeddedStore:
     return store
 
 
-def sync_slices_of(store: EmbeddedStore, path: Path) -> None:
+def sync_slices_of(store: Any, path: Path) -> None:
     """Bring the store's topic slices in step with the home's topics (hubbub.store.slices);
     a failure leaves figures unsliced (slower, same numbers) and is reported, not raised."""
     from hubbub.errors import StoreError

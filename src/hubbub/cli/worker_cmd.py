@@ -2,9 +2,9 @@
 
     enrich   raw posts → stateless enrichers → enriched posts. Run as many as there are cores
              to spare, on any machine: they share one durable consumer and split the batches.
-    write    enriched posts → the store of --home → stored posts. The embedded store has one
-             owner: one write worker per home, and none while `hubbub serve --bus` serves it
-             (the server runs this stage itself).
+    write    enriched posts → the store of --home (or --store) → stored posts. One write
+             worker per workspace, and none while `hubbub serve --bus` serves it (the server
+             runs this stage itself); the embedded store also refuses a second owner.
     alerts   stored posts → percolation → the alert engine → alerts in --home, delivered from
              there. One per home: the engine counts every post of a window.
 
@@ -14,6 +14,7 @@ acknowledged (it was killed) go to another worker after `bus_ack_wait` seconds.
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 import time
@@ -49,6 +50,14 @@ def worker(
         bool,
         typer.Option("--enrich/--no-enrich", help="Run the enrichers (enrich and write roles)."),
     ] = True,
+    store: Annotated[
+        str | None,
+        typer.Option(
+            "--store",
+            help="Where the write role stores posts: embedded, or clickhouse://user@host:8123/"
+            "hubbub (default: the `store` setting).",
+        ),
+    ] = None,
 ) -> None:
     """Run one stage of the live pipeline (enrich, write or alerts) against a NATS bus."""
     from hubbub.bus.choose import bus_for
@@ -56,6 +65,8 @@ def worker(
     from hubbub.errors import ConfigError
 
     path = home_path(home)
+    if store:  # the `store` setting is read wherever this process opens the store
+        os.environ["HUBBUB_STORE"] = store
     opened = bus_for(path, bus)
     if isinstance(opened, MemoryBus):
         opened.close()
@@ -84,11 +95,14 @@ def run_role(
         stage.stop()
         console.print(f"enrich worker: {stage.posts} posts in {time.monotonic() - started:.0f} s")
     elif role is Role.write:
-        store = store_for(home)  # StoreLocked when a server owns it: the usual one-line error
+        # The `store` setting (or --store) picks it; an embedded store owned by a server is the
+        # usual one-line StoreLocked error.
+        store = store_for(home)
         try:
             writer = WriteStage(bus, store, enrichers, home / "state")
             writer.start()
-            console.print(f"write worker on {bus.url}, storing into {home}. Ctrl-C stops it.")
+            where = getattr(store, "url", None) or home
+            console.print(f"write worker on {bus.url}, storing into {where}. Ctrl-C stops it.")
             stop.wait()
             writer.stop()
             console.print(

@@ -16,6 +16,7 @@ import pyarrow as pa
 
 from hubbub.enrich.pipeline import OUTPUT_COLUMNS, Pipeline, docs_from_table, write_back
 from hubbub.enrich.registry import build
+from hubbub.errors import ConfigError
 from hubbub.store.base import DATABASE, POSTS, BaseStore
 
 UPDATES = f"{DATABASE}.reenrich_updates"
@@ -51,6 +52,13 @@ def reenrich(
     on_progress: Callable[[int], None] | None = None,
 ) -> int:
     """Re-run the named enrichers on every post matching `where`; returns how many."""
+    if store._cluster:
+        # The mutation (store/ddl.py) would run on every replica, but the Join table it reads
+        # is created and filled only on the node this client talks to.
+        raise ConfigError(
+            "hubbub reenrich does not run on a ClickHouse cluster yet (its updates table would "
+            "be on one node only); re-enrich before moving to the cluster, or on one server"
+        )
     pipeline = build(names)
     columns = _assigned_columns(pipeline)
     store.execute(f"DROP TABLE IF EXISTS {UPDATES}")
@@ -108,22 +116,24 @@ def _new_provenance(table: pa.Table, pipeline: Pipeline) -> pa.Array:
 
 
 def _apply(store: BaseStore, columns: list[str]) -> None:
+    from hubbub.store.ddl import kill_mutations_statement, mutation_statement
+
     assignments = ", ".join(
         f"{c} = joinGet('{UPDATES}', '{c}', platform, platform_id)" for c in columns
     )
     provenance = f"joinGet('{UPDATES}', 'enrichers', platform, platform_id)"
+    cluster = store._cluster
     try:
         store.execute(
-            f"ALTER TABLE {POSTS} UPDATE {assignments}, "
-            f"enrichers = mapUpdate(enrichers, {provenance}) "
-            f"WHERE joinGet('{UPDATES}', 'hit', platform, platform_id) = 1 "
-            "SETTINGS mutations_sync = 2"
+            mutation_statement(
+                POSTS,
+                f"{assignments}, enrichers = mapUpdate(enrichers, {provenance})",
+                f"joinGet('{UPDATES}', 'hit', platform, platform_id) = 1",
+                cluster,
+            )
         )
     except Exception:
         # A failed mutation would otherwise retry forever in the background.
-        store.execute(
-            "KILL MUTATION WHERE database = {db:String} AND table = 'posts' AND NOT is_done",
-            {"db": DATABASE},
-        )
+        store.execute(kill_mutations_statement(POSTS, cluster))
         raise
     store.execute(f"TRUNCATE TABLE {UPDATES}")

@@ -3,9 +3,12 @@
 A multilingual softmax model over hashed word and character n-grams (see `features`), trained
 by ``train/train_sentiment.py`` on SemEval English tweets, UMSAB (ar en fr de hi it pt es),
 SMP2020 Weibo posts and Chinese reviews, with heads fitted on the English and on the Chinese data
-alone for posts in those languages; the weights ship in ``models_data/sentiment.npz`` and its
-model card says how well it does per language. Languages without training data (ja, ko, ...)
-still get the emoji, emoticon and shared-vocabulary signal, and lean to neutral otherwise.
+alone for posts in those languages. The English head also reads VADER lexicon scores
+(`features.lexicon_features`); posts in ar, de, es, fr, it and pt get the average with a head over
+multilingual sentence embeddings (`embedding_head`). The weights ship in
+``models_data/sentiment.npz`` and its model card says how well it does per language. Languages
+without training data (ja, ko, ...) still get the emoji, emoticon and shared-vocabulary signal,
+and lean to neutral otherwise.
 """
 
 from __future__ import annotations

@@ -113,3 +113,35 @@ def add_column_statements(
         f"ALTER TABLE {table}_local ON CLUSTER {cluster} {column}",
         f"ALTER TABLE {table} ON CLUSTER {cluster} {column}",
     ]
+
+
+def mutation_statement(table: str, assignments: str, where: str, cluster: str | None) -> str:
+    """`ALTER TABLE ... UPDATE` of a table's rows, waiting until every replica has applied it.
+
+    On a cluster a mutation cannot run on the Distributed table: it goes to the local tables,
+    `ON CLUSTER`. Mutations of Replicated tables refuse functions that read other tables
+    (joinGet, dictGet) unless `allow_nondeterministic_mutations` is set, because each replica
+    evaluates them itself: the caller must make what they read the same on every replica.
+    """
+    settings = "mutations_sync = 2"
+    if not cluster:
+        return f"ALTER TABLE {table} UPDATE {assignments} WHERE {where} SETTINGS {settings}"
+    check_cluster_name(cluster)
+    return (
+        f"ALTER TABLE {table}_local ON CLUSTER {cluster} UPDATE {assignments} WHERE {where} "
+        f"SETTINGS {settings}, allow_nondeterministic_mutations = 1"
+    )
+
+
+def kill_mutations_statement(table: str, cluster: str | None) -> str:
+    """Stop a table's unfinished mutations (a failed one would retry forever in the
+    background); on a cluster, those of the local tables on every node. The names are ours
+    (never user input), written out because a distributed DDL query carries no parameters."""
+    database, name = table.split(".", 1)
+    if not cluster:
+        return f"KILL MUTATION WHERE database = '{database}' AND table = '{name}' AND NOT is_done"
+    check_cluster_name(cluster)
+    return (
+        f"KILL MUTATION ON CLUSTER {cluster} WHERE database = '{database}' "
+        f"AND table = '{name}_local' AND NOT is_done"
+    )

@@ -149,10 +149,16 @@ class TopicStore(MetaStore):
         """Make the topic what it was after version `to_version`, as a new version."""
         with self._write():
             row = self._any_row(workspace, name)
-            target = self._conn.execute(
-                "SELECT new FROM topic_versions WHERE topic_id = ? AND version = ?",
-                (row["id"], to_version),
-            ).fetchone()
+            # SQLite integers are 64-bit: a larger number is no version (not an OverflowError).
+            in_range = -(2**63) <= to_version < 2**63
+            target = (
+                self._conn.execute(
+                    "SELECT new FROM topic_versions WHERE topic_id = ? AND version = ?",
+                    (row["id"], to_version),
+                ).fetchone()
+                if in_range
+                else None
+            )
             if target is None:
                 raise ConfigError(
                     f"topic {row['name']!r} has no version {to_version}; "

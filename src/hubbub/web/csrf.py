@@ -6,10 +6,15 @@ The sign-in form has no session yet, so it uses a double-submit token instead: a
 the `hubbub_csrf` cookie (HttpOnly, SameSite=Strict) that the form must repeat; another site can
 neither read the cookie nor set it, so it cannot sign a browser in to an account of its choosing.
 
-Not checked: the API (/v1, /api) and any request with an Authorization header: those are
-authenticated by a bearer token the browser never adds by itself, never by the cookie. A
-request whose cookie names no live session passes on too: it has no authority to borrow, and
-the page it reaches answers with the sign-in form.
+Not checked: the API (/v1, /api), authenticated by a bearer token the browser never adds by
+itself, never by the cookie. An `Authorization` header does not exempt a dashboard request: the
+pages act on the session cookie, and a browser adds `Authorization: Basic` by itself to every
+request (cross-site ones too) to a site behind a basic-auth proxy. A request whose cookie names
+no live session passes on: it has no authority to borrow, and the page it reaches answers with
+the sign-in form.
+
+Any dashboard write a browser marks `Sec-Fetch-Site: cross-site` or `same-site` is refused
+first, whatever its cookies and tokens.
 """
 
 from __future__ import annotations
@@ -58,8 +63,12 @@ class CSRFMiddleware:
             await self.app(scope, receive, send)
             return
         request = Request(scope)
-        if "authorization" in request.headers:
-            await self.app(scope, receive, send)
+        # Another site's page, a sibling subdomain's included (it is "same-site", so SameSite
+        # cookies reach us, and it can plant a `hubbub_csrf` cookie): browsers say so in
+        # Sec-Fetch-Site, and no dashboard form is ever sent from there.
+        if request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
+            message = "this form did not come from this site; open Hubbub and try again"
+            await _refuse(request, 403, message)(scope, receive, send)
             return
         session = await run_in_threadpool(read_session, request)
         expected = session.csrf

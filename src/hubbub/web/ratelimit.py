@@ -1,13 +1,16 @@
 """The sign-in rate limit: failed sign-ins counted per (client address, user name) and per client
 address over a sliding window; past the limit the form answers 429 with Retry-After.
 
-Kept in the server's memory: it resets when the server restarts, which is fine for slowing a
-password guesser down to a handful of tries per quarter hour. Unknown user names count like
-wrong passwords, so the limit does not tell which names exist.
+IPv6 clients are counted per /64 network. Kept in the server's memory: it resets when the
+server restarts, which is fine for slowing a password guesser down to a handful of tries per
+quarter hour. Unknown user names count like wrong passwords, so the limit does not tell which
+names exist. A try is counted when it starts (`begin`), so a burst of parallel guesses gets no
+more tries than a slow one.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import threading
 import time
@@ -38,31 +41,47 @@ class LoginLimiter:
 
     def retry_after(self, address: str, user: str) -> int:
         """0 if a sign-in may be tried now, else the seconds to wait."""
-        now = self.clock()
         with self._lock:
-            waits = [
-                self._wait(key, limit, now)
-                for key, limit in (
-                    (_user_key(address, user), self.per_user),
-                    (("address", address), self.per_address),
-                )
-            ]
-        return max(waits)
+            return self._retry_after(address, user, self.clock())
+
+    def _retry_after(self, address: str, user: str, now: float) -> int:
+        keys = (
+            (_user_key(address, user), self.per_user),
+            (_address_key(address), self.per_address),
+        )
+        return max(self._wait(key, limit, now) for key, limit in keys)
+
+    def begin(self, address: str, user: str) -> int:
+        """Check and count a try in one step: 0 if it may go on (it is counted as a failure
+        until `succeeded` takes it back), else the seconds to wait. Counting a try when it
+        starts, not when its password proves wrong, keeps guesses sent all at once (argon2
+        takes 0.1 s each) from all passing the check before any is counted."""
+        with self._lock:
+            wait = self._retry_after(address, user, self.clock())
+            if not wait:
+                self._record(address, user, self.clock())
+        return wait
 
     def failed(self, address: str, user: str) -> None:
-        now = self.clock()
         with self._lock:
-            for key in (_user_key(address, user), ("address", address)):
-                times = self._failures.pop(key, None) or deque()
-                times.append(now)
-                self._failures[key] = times  # most recent last, for the eviction below
-            while len(self._failures) > MAX_KEYS:
-                self._failures.popitem(last=False)
+            self._record(address, user, self.clock())
 
-    def succeeded(self, address: str, user: str) -> None:
-        """A good password clears that name's failures (not the address's)."""
+    def _record(self, address: str, user: str, now: float) -> None:
+        for key in (_user_key(address, user), _address_key(address)):
+            times = self._failures.pop(key, None) or deque()
+            times.append(now)
+            self._failures[key] = times  # most recent last, for the eviction below
+        while len(self._failures) > MAX_KEYS:
+            self._failures.popitem(last=False)
+
+    def succeeded(self, address: str, user: str, began: bool = False) -> None:
+        """A good password clears that name's failures (not the address's); `began`: the try
+        was counted by `begin`, so the address's count of it is taken back too."""
         with self._lock:
             self._failures.pop(_user_key(address, user), None)
+            times = self._failures.get(_address_key(address)) if began else None
+            if times:
+                times.pop()
 
     def _wait(self, key: tuple[str, ...], limit: int, now: float) -> int:
         times = self._failures.get(key)
@@ -80,4 +99,22 @@ class LoginLimiter:
 
 
 def _user_key(address: str, user: str) -> tuple[str, ...]:
-    return ("user", address, user.strip().lower())
+    return ("user", _network(address), user.strip().lower())
+
+
+def _address_key(address: str) -> tuple[str, ...]:
+    return ("address", _network(address))
+
+
+def _network(address: str) -> str:
+    """The client's address, or its /64 for IPv6: one host usually holds a whole /64 and could
+    take a fresh address for every guess."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((int(ip) >> 64 << 64, 64)))
+    return str(ip)

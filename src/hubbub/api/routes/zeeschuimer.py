@@ -22,7 +22,8 @@ Token: 4CAT relies on its session cookie, which the extension's requests carry. 
 API token (role analyst or admin) from `Authorization: Bearer`, 4CAT's `Authentication` header
 or `access-token` query parameter, or the `hubbub_upload` cookie, which `GET
 /api/zeeschuimer/connect?access-token=TOKEN`, opened once in the browser that runs Zeeschuimer,
-sets.
+sets (opened by hand: a link from another site is refused). The server's local token is
+accepted from this machine only, as by the API.
 """
 
 from __future__ import annotations
@@ -39,9 +40,9 @@ from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import JSONResponse
 
 from hubbub import settings
-from hubbub.api.deps import LOCAL_TOKEN_ID, app_state, run_on_store
+from hubbub.api.deps import LOCAL_TOKEN_ID, app_state, local_client, run_on_store
 from hubbub.api.errors import error_body
-from hubbub.auth import AuthError, Principal, TokenStore
+from hubbub.auth import AuthError, Forbidden, Principal, TokenStore
 from hubbub.connectors.importers import zeeschuimer
 from hubbub.connectors.importers.pipeline import Importer
 from hubbub.connectors.importers.units import line_units
@@ -76,6 +77,9 @@ def upload_principal(request: Request) -> Principal:
         )
     token = token.strip()
     if secrets.compare_digest(token, state.local_token):
+        # The same rule as the API's: the server's own token only from this machine.
+        if not local_client(request):
+            raise AuthError("the server's local token works only from this machine")
         return Principal(LOCAL_TOKEN_ID, DEFAULT_WORKSPACE, "admin", "local-cli")
     with TokenStore(state.home) as tokens:
         return tokens.verify(token)
@@ -84,6 +88,11 @@ def upload_principal(request: Request) -> Principal:
 @router.get("/api/zeeschuimer/connect")
 def connect(request: Request) -> JSONResponse:
     """Remember an API token in this browser (a cookie), so Zeeschuimer's uploads carry it."""
+    # Opened by hand (typed or pasted: Sec-Fetch-Site "none"), never from another site's link:
+    # such a link could plant its own token, and this browser's uploads would go to its
+    # workspace.
+    if request.headers.get("sec-fetch-site", "none") not in ("none", "same-origin"):
+        raise Forbidden("open this address by typing or pasting it, not from another site's link")
     who = upload_principal(request)
     who.require("analyst", "upload datasets")
     token = request.query_params.get("access-token")

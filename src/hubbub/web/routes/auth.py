@@ -110,7 +110,8 @@ async def signin(request: Request, t: Tr) -> Response:
     by_token = bool(token) or not name
     key = TOKEN_KEY if by_token else name
     address = _address(request)
-    wait = limiter(request).retry_after(address, key)
+    # Counted now, before the password is checked (see LoginLimiter.begin).
+    wait = limiter(request).begin(address, key)
     if wait:
         message = t("signin.too_many", minutes=max(1, -(-wait // 60)))
         return _form(request, t, 429, target, message, name, retry_after=wait)
@@ -121,18 +122,16 @@ async def signin(request: Request, t: Tr) -> Response:
         try:
             who = principal(request, f"Bearer {token}" if token else None, None)
         except HubbubError:
-            limiter(request).failed(address, key)
             return _form(request, t, 401, target, t("signin.invalid"))
         tokens.append(digest(token))
         first = who.workspace
     else:
         found = await run_in_threadpool(_authenticate, request, name, password)
         if found is None:
-            limiter(request).failed(address, key)
             return _form(request, t, 401, target, t("signin.invalid_password"), name)
         user = found
         first = sorted(found.grants)[0]
-    limiter(request).succeeded(address, key)
+    limiter(request).succeeded(address, key, began=True)
     response = RedirectResponse(target or _home_of(first), status_code=303)
     with SessionStore(app_state(request).home) as sessions:
         sessions.delete(request.cookies.get(COOKIE))
