@@ -278,7 +278,8 @@ def test_serve_on_a_server_store_answers_as_the_embedded_home_does(
         served.stop()
         feed.items += 3
         served.start()
-        assert served.count() == before  # all there at once, before the source runs again
+        # all there at once; the source's first run may already have added the new items
+        assert before <= served.count() <= before + 3
         settle(served, feed, 400)
         assert served.count() == before + 3
         again = run(served.home, "import", str(fixture_file), "--json")

@@ -532,3 +532,18 @@ def test_another_sites_link_cannot_plant_an_upload_token(
         assert planted.status_code == 403 and "set-cookie" not in planted.headers
     typed = client.get(url, headers={"Sec-Fetch-Site": "none"})
     assert typed.status_code == 200 and "hubbub_upload=" in typed.headers["set-cookie"]
+
+
+def test_reflected_values_are_escaped(client: TestClient) -> None:
+    """The sign-in form repeats `next` and the user name; error pages repeat the path's name."""
+    payload = '/"><script>alert(1)</script>'
+    form = client.get(f"/signin?next={quote(payload)}").text
+    assert "<script>alert(1)" not in form
+    body = f"user={quote('<script>x</script>')}&password=x&csrf_token={form_csrf(client)}"
+    assert "<script>x</script>" not in client.post("/signin", content=body, headers=FORM).text
+    sign_in(client, "alice")
+    missing = client.get(
+        f"/w/default/topics/{quote('<img src=x onerror=alert(1)>', safe='')}",
+        headers={"Accept": "text/html"},
+    )
+    assert missing.status_code == 404 and "<img src=x" not in missing.text

@@ -75,3 +75,19 @@ def test_the_store_setting_chooses(tmp_path, monkeypatch):
     monkeypatch.setenv("HUBBUB_STORE", "embedded")
     with open_store(tmp_path) as store:
         assert isinstance(store, EmbeddedStore)
+
+
+@pytest.mark.parametrize("command", ["backup", "restore"])
+def test_backup_and_restore_refuse_a_server_store(tmp_path, monkeypatch, command):
+    from typer.testing import CliRunner
+
+    from hubbub.cli.main import app
+
+    monkeypatch.setenv("HUBBUB_STORE", "clickhouse://ana@db.internal:8123/hubbub")
+    home = tmp_path / "home"
+    result = CliRunner().invoke(app, [command, str(tmp_path / "b.tar"), "--home", str(home)])
+    # a ConfigError: `hubbub` prints it as one line and exits 2
+    assert isinstance(result.exception, ConfigError)
+    assert f"hubbub {command} covers the embedded store only" in str(result.exception)
+    assert "ClickHouse's own BACKUP" in str(result.exception)
+    assert not (home / "store").exists()  # no embedded store made on the way

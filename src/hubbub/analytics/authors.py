@@ -33,6 +33,13 @@ SORTS = {
 }
 
 
+# The author's latest handle, name and verified mark in the scope.
+NAMES = (
+    "argMax(author_handle, created_at) AS handle, argMax(author_name, created_at) AS name, "
+    "argMax(author_verified, created_at) AS verified"
+)
+
+
 @dataclass(frozen=True)
 class Authors:
     sort: str
@@ -48,11 +55,14 @@ def authors(store: Any, scope: Scope, sort: str = "influence", limit: int = 20) 
     if not 1 <= int(limit) <= MAX_LIMIT:
         raise ConfigError(f"limit must be between 1 and {MAX_LIMIT}")
     src = scope.source(store)
-    # Ranked first without the latest handle and name: argMax over strings for every author
-    # was about half the figure's cost; they are then read for the authors shown only.
+    # From a topic slice, authors are ranked first without their latest handle and name
+    # (argMax over strings for every author was half the figure's cost there), which are then
+    # read for the authors shown only. Over posts that second read would evaluate the query
+    # again, so there the names come in the same pass.
+    two_step = src.slice is not None
     ranked = store.rows(
         f"""
-        SELECT platform, {AUTHOR_KEY} AS author,
+        SELECT platform, {AUTHOR_KEY} AS author, {"" if two_step else NAMES + ","}
                count() AS posts,
                sum(ifNull(engagement, 0)) AS engagement,
                max(author_followers) AS reach,
@@ -69,13 +79,10 @@ def authors(store: Any, scope: Scope, sort: str = "influence", limit: int = 20) 
         """,
         src.params,
     )
-    latest: dict[tuple[str, str], dict[str, Any]] = {}
-    if ranked:
+    latest = {(r["platform"], r["author"]): r for r in ranked}
+    if ranked and two_step:
         names = store.rows(
-            f"SELECT platform, {AUTHOR_KEY} AS author, "
-            "argMax(author_handle, created_at) AS handle, "
-            "argMax(author_name, created_at) AS name, "
-            "argMax(author_verified, created_at) AS verified "
+            f"SELECT platform, {AUTHOR_KEY} AS author, {NAMES} "
             f"FROM {src.table} WHERE {src.where} AND has({{a_ids:Array(String)}}, author) "
             "GROUP BY platform, author",
             {**src.params, "a_ids": sorted({str(r["author"]) for r in ranked})},

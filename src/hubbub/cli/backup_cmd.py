@@ -17,6 +17,22 @@ def register(app: typer.Typer) -> None:
     app.command("restore")(restore)
 
 
+def _embedded_only(path: Path, action: str) -> None:
+    """Backups hold the embedded store; a workspace on a ClickHouse server (the `store`
+    setting) would otherwise get an empty embedded store made, saved or restored instead."""
+    from hubbub.errors import ConfigError
+    from hubbub.store import is_embedded, store_url
+
+    chosen = store_url(path)
+    if not is_embedded(chosen):
+        from hubbub.store.server import redact
+
+        raise ConfigError(
+            f"hubbub {action} covers the embedded store only, and this workspace's store is "
+            f"{redact(chosen)}: back that up with ClickHouse's own BACKUP (docs/scale-out.md)"
+        )
+
+
 def backup(
     file: Annotated[Path, typer.Argument(help="Backup file to write: *.tar or *.tar.zst.")],
     with_archive: Annotated[
@@ -27,7 +43,9 @@ def backup(
     """Back up the workspace: store, topics, tokens, alert rules, source cursors, enrichment
     state and hubbub.toml. Needs the store to itself: stop `hubbub serve` first."""
     started = time.perf_counter()
-    manifest = create_backup(home_path(home), file, with_archive=with_archive)
+    path = home_path(home)
+    _embedded_only(path, "backup")
+    manifest = create_backup(path, file, with_archive=with_archive)
     size = file.stat().st_size / 1e6
     out.print(
         f"Backed up {manifest.summary()} to {file} ({size:,.1f} MB) in "
@@ -46,6 +64,7 @@ def restore(
     """Restore a backup into the workspace home (a new or empty one unless --force); every file
     is checked against the backup's manifest before the home is touched."""
     target = home_path(home)
+    _embedded_only(target, "restore")
     manifest = restore_backup(file, target, force=force)
     out.print(
         f"Restored {manifest.summary()} into {target} from the backup of "

@@ -1,6 +1,7 @@
 """`hubbub serve`: the REST API and the web dashboard over the workspace home.
 
-The server owns the embedded store while it runs (the store's lock names `hubbub serve`), and
+The server owns the embedded store while it runs (the store's lock names `hubbub serve`); a
+ClickHouse server store (`--store` or the `store` setting) has no owner. Either way it
 writes `<home>/server.json` (pid, url and a local admin token, mode 600) so other commands and
 `hubbub.open(home)` go through its API instead of failing on the lock.
 """
