@@ -6,14 +6,13 @@
     python bench/load.py --posts 2000 --clients 4 --rate 50 --seconds 5 --json   # the smoke test
 
 The workspace is built once with `hubbub demo --posts N --no-serve` under --data (default
-/tmp/hubbub-bench-load/home-N) and reused; each run adds the posts it ingests (60,000 in a
-default run; the store's size at the start is printed). chdb's store cannot be copied as a
-directory, so delete --data to start again from the demo alone. The workspace gets one live
-source, `type = "x"`, pointed at bench/live_fixture.py, a local stand-in for X's recent-search
-API publishing --rate tweets per second. So ingestion takes the path a deployment's does: the
-scheduler polls the source every second, and each page goes through the connector, mapping,
-the `enrichers` setting, the raw archive and the store, cursor last. `hubbub serve` runs on
-127.0.0.1 (a free port), and everything stops by itself after --seconds.
+/tmp/hubbub-bench-load/home-N) and copied for each run (to run-home-N, replaced by the next
+run), so every run starts from the same posts; the store's size is printed. The copy gets one
+live source, `type = "x"`, pointed at bench/live_fixture.py, a local stand-in for X's
+recent-search API publishing --rate tweets per second. So ingestion takes the path a
+deployment's does: the scheduler polls the source every second, and each page goes through the
+connector, mapping, the `enrichers` setting, the raw archive and the store, cursor last.
+`hubbub serve` runs on 127.0.0.1 (a free port), and everything stops by itself after --seconds.
 
 Each client is one analyst with a dashboard open: it picks a view (a topic, most often the
 brand's, as several users of one team watch the same topic; a time window; sometimes a
@@ -82,6 +81,7 @@ class Results:
     dashboards: int = 0
     lags: list[float] = field(default_factory=list)  # one per tweet stored by the end
     per_call_errors: Counter[str] = field(default_factory=Counter)
+    timeouts: int = 0  # errors that are also in `latencies` (at the timeout)
     store_posts: int = 0  # in the store when the clients start
 
 
@@ -113,14 +113,16 @@ def hubbub_cli() -> list[str]:
     return [sys.executable, "-c", "from hubbub.cli.main import run; run()"]
 
 
-def prepare_run(home: Path, fixture_url: str, enrich: bool) -> None:
-    """Point the workspace's live source at this run's fixture, with its cursor reset (each
-    run's tweets have new ids: the first run of the source collects all of them)."""
+def prepare_run(built: Path, data: Path, fixture_url: str, enrich: bool) -> Path:
+    """A fresh copy of the built workspace (every run starts from the same posts) whose one
+    live source is this run's fixture."""
+    home = data / f"run-{built.name}"
+    shutil.rmtree(home, ignore_errors=True)
+    # symlinks=True: chdb's tables are relative symlinks into the store's own directory.
+    skip = shutil.ignore_patterns("server.json", "store.lock")
+    shutil.copytree(built, home, symlinks=True, ignore=skip)
     config = home / "hubbub.toml"
-    original = home / "hubbub.toml.before-load-bench"
-    if not original.exists():  # the demo's own settings, kept once
-        original.write_text(config.read_text("utf-8") if config.exists() else "", "utf-8")
-    text = original.read_text("utf-8")
+    text = config.read_text("utf-8") if config.exists() else ""
     if not enrich:
         text = 'enrichers = ""\n' + text  # a top-level key must come before any table
     text += (
@@ -128,7 +130,7 @@ def prepare_run(home: Path, fixture_url: str, enrich: bool) -> None:
         f'\n[sources.{SOURCE}.options]\ninterval = "1s"\nmin_interval = "0"\nmax_pages = "100"\n'
     )
     config.write_text(text, "utf-8")
-    (home / "connectors" / f"{SOURCE}.json").unlink(missing_ok=True)
+    return home
 
 
 def viewer_token(home: Path) -> str:
@@ -320,17 +322,19 @@ async def timed_get(
 ) -> None:
     async with slots:
         started = time.perf_counter()
+        failure: httpx.HTTPError | None = None
         try:
             response = await http.get(path, params=params)
             status = str(response.status_code)
         except httpx.HTTPError as exc:
-            status, response = type(exc).__name__, None
+            status, response, failure = type(exc).__name__, None, exc
         seconds = time.perf_counter() - started
     if response is not None and response.status_code < 400:
         out.latencies[name].append(seconds)
         return
-    if response is None and seconds >= REQUEST_TIMEOUT:  # a timeout: as slow as we let it be
+    if isinstance(failure, httpx.TimeoutException):  # as slow as we let it be
         out.latencies[name].append(seconds)
+        out.timeouts += 1
     out.errors[status] += 1
     out.per_call_errors[name] += 1
     if out.first_error is None:
@@ -482,8 +486,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     fixture, feed = start_fixture(args.rate)
     server = None
     try:
-        home = built
-        prepare_run(home, f"http://127.0.0.1:{feed['port']}", args.enrich)
+        home = prepare_run(built, args.data, f"http://127.0.0.1:{feed['port']}", args.enrich)
         token = viewer_token(home)
         server, url = start_server(home, args.data / "serve.log")
         load_before = ", ".join(f"{x:.1f}" for x in os.getloadavg())
@@ -515,11 +518,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         }
     per_call = {k: v for k, v in calls.items() if k != "overall" and v["n"]}
     worst = max(per_call, key=lambda k: per_call[k]["p99"]) if per_call else "-"
-    requests = (
-        sum(len(v) for v in out.latencies.values())
-        + sum(out.errors.values())
-        - sum(1 for v in every if v >= REQUEST_TIMEOUT)
-    )
+    requests = len(every) + sum(out.errors.values()) - out.timeouts
     lag50, _, lag99 = quantiles(out.lags)
     bench_cpu = (bench_after.ru_utime + bench_after.ru_stime) - (
         bench_before.ru_utime + bench_before.ru_stime

@@ -59,15 +59,19 @@ def test_a_planted_session_id_is_worthless_after_sign_in(
     assert attacker.get("/w/default/topics").status_code == 303  # the planted id is gone
 
 
-def test_session_ids_are_distinct_and_long() -> None:
-    ids = {support_session_id() for _ in range(200)}
-    assert len(ids) == 200 and min(len(i) for i in ids) >= 43  # 32 random bytes, base64
+def test_session_ids_are_random_long_and_never_reused(tmp_path: Any) -> None:
+    import re
 
-
-def support_session_id() -> str:
-    import secrets
-
-    return secrets.token_urlsafe(32)
+    with SessionStore(tmp_path) as sessions:
+        made = [sessions.create(None, ["x"]) for _ in range(300)]
+    ids = [plain for plain, _ in made]
+    assert len(set(ids)) == len(ids)
+    assert all(re.fullmatch(r"[A-Za-z0-9_-]{43}", plain) for plain in ids)  # 32 random bytes
+    # The CSRF token is random per session and unrelated to the id.
+    assert len({record.csrf for _, record in made}) == len(made)
+    assert all(record.csrf != plain for plain, record in made)
+    # Every character position varies (no counter or clock inside the id).
+    assert all(len({plain[i] for plain in ids}) > 20 for i in range(42))
 
 
 def test_a_forged_or_garbage_cookie_opens_nothing(client: TestClient) -> None:
@@ -547,3 +551,21 @@ def test_reflected_values_are_escaped(client: TestClient) -> None:
         headers={"Accept": "text/html"},
     )
     assert missing.status_code == 404 and "<img src=x" not in missing.text
+
+
+def test_an_analyst_cannot_manage_tokens_and_no_page_manages_users(
+    app: Any, auth_world: AuthWorld
+) -> None:
+    with TokenStore(auth_world.home) as tokens:
+        analyst = tokens.create("default", "analyst", "review-analyst")[1]
+    bearer = {"Authorization": f"Bearer {analyst}"}
+    with TestClient(app) as api:
+        assert api.get("/v1/tokens", headers=bearer).status_code == 403
+        made = api.post("/v1/tokens", json={"role": "admin"}, headers=bearer)
+        assert made.status_code == 403
+        assert api.delete("/v1/tokens/whatever", headers=bearer).status_code == 403
+    # Users are managed with the CLI only: no route of the app names users or tokens but the
+    # admin-only /v1/tokens.
+    paths = {r.path for r in routes(app)}
+    assert not [p for p in paths if "user" in p]
+    assert {p for p in paths if "token" in p} == {"/v1/tokens", "/v1/tokens/{token_id}"}
