@@ -106,6 +106,8 @@ VARIANTS: list[dict] = [
     {"rating": 11},
     {"rating": True},
     {"created_at": "2026-02-30T00:00:00Z"},
+    {"created_at": "2026-10-01T24:00:00Z"},
+    {"collected_at": "2026-10-01T23:59:60Z"},
     {"created_at": None},
     {"lang": "  "},
     {"platform": ""},

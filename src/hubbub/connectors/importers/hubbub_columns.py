@@ -8,24 +8,23 @@ the ordinary way (`Post.from_dict` + `validate`): rejects and their reasons stay
 path's, and an accepted item is stored exactly as the ordinary path stores it
 (tests/importers/test_hubbub_columns.py compares every stored column).
 
-The checks are plain comprehensions over one field of all items at a time; type and range
-conversion is left to Arrow, and the text is derived by the same `derive_text` as every post.
+Fields are checked a column at a time (`hubbub_checks`), converted by Arrow, and the text is
+derived by the same `derive_text` as every post.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
-from itertools import chain
-from operator import itemgetter, methodcaller
+from operator import itemgetter
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from hubbub.connectors.importers.hubbub_checks import CHECKS, METRICS, castable, times
 from hubbub.connectors.importers.hubbub_ndjson import DEFAULT_SOURCE
-from hubbub.models import KINDS, MAX_COUNT, MAX_TEXT_CHARS, MEDIA_TYPES, Author, Metrics, Post
+from hubbub.models import MAX_TEXT_CHARS, Author, Metrics, Post
 from hubbub.store.rows import (
     DERIVED_COLUMNS,
     ENRICHMENT_COLUMNS,
@@ -37,11 +36,6 @@ from hubbub.store.rows import (
 _FIELDS = frozenset(Post.__dataclass_fields__)
 _AUTHOR_FIELDS = frozenset(Author.__dataclass_fields__)
 _METRIC_FIELDS = frozenset(Metrics.__dataclass_fields__)
-_MEDIA_FIELDS = frozenset({"type", "url"})
-# UTC times with at most millisecond digits: Arrow's cast reads these to the same instant as
-# `parse_time`, and the store keeps milliseconds. Anything else takes the ordinary path.
-_TIME_RE2 = r"^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,3})?Z$"
-_TIME = re.compile(_TIME_RE2[1:-1])
 _TS = SCHEMA.field("created_at").type
 _I64 = pa.int64()
 _U64 = pa.uint64()
@@ -73,8 +67,8 @@ _TOP = (
     "source",
 )
 _AUTHOR = ("id", "handle", "name", "followers", "following", "verified", "country", "url")
+_NONE = type(None)
 _AUTHOR_KEYS = tuple(f"author.{name}" for name in _AUTHOR)
-_METRICS = ("likes", "reposts", "replies", "quotes", "views")
 
 
 def hubbub_columns(
@@ -106,8 +100,8 @@ def _chunk(
     authors = _nested(_pluck(items, ("author",))[0], _AUTHOR_FIELDS, bad)
     metrics = _nested(_pluck(items, ("metrics",))[0], _METRIC_FIELDS, bad)
     columns.update(zip(_AUTHOR_KEYS, _pluck(authors, _AUTHOR), strict=True))
-    columns.update(zip(_METRICS, _pluck(metrics, _METRICS), strict=True))
-    for name, (types, fast, ok) in _CHECKS.items():
+    columns.update(zip(METRICS, _pluck(metrics, METRICS), strict=True))
+    for name, (types, fast, ok) in CHECKS.items():
         values = columns[name]
         # The set of types (and `fast`, a whole-column test) settles most columns at C speed;
         # `ok` is the exact per-value rule, run only on a column that fails them.
@@ -130,7 +124,7 @@ def _chunk(
         good = [good[j] for j in keep]
         columns = {name: [values[j] for j in keep] for name, values in columns.items()}
     try:
-        created = _times(columns["created_at"])
+        created = times(columns["created_at"])
         collected = _collected(columns["collected_at"], collected_at)
     except pa.ArrowInvalid:
         # A well-formed time that is no date (2026-02-30) fails Arrow's cast, and `parse_time`
@@ -140,22 +134,14 @@ def _chunk(
             for j, (created, collected) in enumerate(
                 zip(columns["created_at"], columns["collected_at"], strict=True)
             )
-            if _castable(created) and (collected is None or _castable(collected))
+            if castable(created) and (collected is None or castable(collected))
         ]
         bad.update(set(good) - {good[j] for j in keep})
         good = [good[j] for j in keep]
         columns = {name: [values[j] for j in keep] for name, values in columns.items()}
-        created = _times(columns["created_at"])
+        created = times(columns["created_at"])
         collected = _collected(columns["collected_at"], collected_at)
     return _table(columns, len(good), created, collected), good, sorted(bad)
-
-
-def _castable(value: str) -> bool:
-    try:
-        _times([value])
-    except pa.ArrowInvalid:
-        return False
-    return True
 
 
 def _pluck(dicts: Sequence[dict[str, Any]], names: tuple[str, ...]) -> list[list[Any]]:
@@ -191,159 +177,9 @@ def _nested(values: list[Any], fields: frozenset[str], bad: set[int]) -> list[di
     return out
 
 
-def _media_ok(media: Any) -> bool:
-    if media is None:
-        return True
-    if media.__class__ is not list:
-        return False
-    for m in media:
-        if m.__class__ is not dict or not m.keys() <= _MEDIA_FIELDS:
-            return False
-        kind, url = m.get("type"), m.get("url")
-        if kind.__class__ is not str or kind not in MEDIA_TYPES:
-            return False
-        if url is not None and url.__class__ is not str:
-            return False
-    return True
-
-
-# Predicates: exact types (orjson gives no subclasses), and only values the ordinary path stores
-# unchanged (`validate` lower-cases and strips identities; those with spaces go that way).
-def _platform_ok(v: Any) -> bool:
-    return v.__class__ is str and v != "" and v == v.strip().lower()
-
-
-def _id_ok(v: Any) -> bool:
-    return (v.__class__ is str and v != "" and v == v.strip()) or v.__class__ is int
-
-
-def _time_ok(v: Any) -> bool:
-    return v.__class__ is str and _TIME.fullmatch(v) is not None
-
-
-def _opt_time_ok(v: Any) -> bool:
-    return v is None or (v.__class__ is str and _TIME.fullmatch(v) is not None)
-
-
-def _kind_ok(v: Any) -> bool:
-    return v is None or (v.__class__ is str and (v == "" or v in KINDS))
-
-
-def _lang_ok(v: Any) -> bool:
-    return v is None or (v.__class__ is str and v.strip() != "")
-
-
-def _rating_ok(v: Any) -> bool:
-    return v is None or ((v.__class__ is int or v.__class__ is float) and 0 <= v <= 10)
-
-
-def _opt_str(v: Any) -> bool:
-    return v is None or v.__class__ is str
-
-
-def _opt_strs(v: Any) -> bool:
-    return v is None or (v.__class__ is list and all(x.__class__ is str for x in v))
-
-
-def _opt_count(v: Any) -> bool:
-    return v is None or (v.__class__ is int and v <= MAX_COUNT)
-
-
-def _opt_bool(v: Any) -> bool:
-    return v is None or v.__class__ is bool
-
-
-def _all_distinct(ok: Callable[[Any], bool]) -> Callable[[list[Any]], bool]:
-    """A whole-column test for a low-cardinality column: `ok` once per distinct value."""
-    return lambda values: all(map(ok, set(values)))
-
-
-def _ids_fast(values: list[Any]) -> bool:
-    strs = [v for v in values if v.__class__ is str]
-    return "" not in strs and list(map(str.strip, strs)) == strs
-
-
-def _times_fast(values: list[Any]) -> bool:
-    return bool(pc.all(pc.match_substring_regex(pa.array(values, pa.string()), _TIME_RE2)).as_py())
-
-
-def _counts_fast(values: list[Any]) -> bool:
-    try:
-        pa.array(values, _I64)  # raises past the signed 64-bit range, i.e. over MAX_COUNT
-    except (OverflowError, pa.ArrowException):
-        return False
-    return True
-
-
-_GET_TYPE, _GET_URL = methodcaller("get", "type"), methodcaller("get", "url")
-
-
-def _media_fast(values: list[Any]) -> bool:
-    media = list(chain.from_iterable(filter(None, values)))
-    if not set(map(type, media)) <= {dict} or not all(map(_MEDIA_FIELDS.issuperset, media)):
-        return False
-    try:
-        if not set(map(_GET_TYPE, media)) <= MEDIA_TYPES:
-            return False
-    except TypeError:  # an unhashable type
-        return False
-    return set(map(type, map(_GET_URL, media))) <= _S
-
-
-def _strs_fast(values: list[Any]) -> bool:
-    return set(map(type, chain.from_iterable(filter(None, values)))) <= {str}
-
-
-_NONE = type(None)
-_S = frozenset({str, _NONE})
-_CHECKS: dict[
-    str, tuple[frozenset[type], Callable[[list[Any]], bool] | None, Callable[[Any], bool]]
-]
-_CHECKS = {
-    "platform": (frozenset({str}), _all_distinct(_platform_ok), _platform_ok),
-    "platform_id": (frozenset({str, int}), _ids_fast, _id_ok),
-    "created_at": (frozenset({str}), _times_fast, _time_ok),
-    "collected_at": (frozenset({_NONE}), None, _opt_time_ok),
-    "kind": (_S, _all_distinct(_kind_ok), _kind_ok),
-    "lang": (_S, _all_distinct(_lang_ok), _lang_ok),
-    "rating": (frozenset({_NONE}), None, _rating_ok),
-    **dict.fromkeys(
-        ("hashtags", "mentions", "urls"), (frozenset({list, _NONE}), _strs_fast, _opt_strs)
-    ),
-    **dict.fromkeys(
-        ("author.followers", "author.following", *_METRICS),
-        (frozenset({int, _NONE}), _counts_fast, _opt_count),
-    ),
-    "author.verified": (frozenset({bool, _NONE}), None, _opt_bool),
-    "media": (frozenset({list, _NONE}), _media_fast, _media_ok),
-    **dict.fromkeys(
-        (
-            "text",
-            "url",
-            "title",
-            "country",
-            "source",
-            "parent_id",
-            "root_id",
-            "repost_of",
-            "author.id",
-            "author.handle",
-            "author.name",
-            "author.country",
-            "author.url",
-        ),
-        (_S, None, _opt_str),
-    ),
-}
-
-
-def _times(values: list[str]) -> pa.Array:
-    return pa.array(values, pa.string()).cast(_TS)
-
-
 def _collected(values: list[str | None], collected_at: datetime) -> pa.Array:
     if any(v is not None for v in values):
-        return pc.fill_null(_times(values), pa.scalar(collected_at, _TS))
+        return pc.fill_null(times(values), pa.scalar(collected_at, _TS))
     return pa.array([collected_at] * len(values), _TS)
 
 
@@ -360,7 +196,7 @@ def _table(
     ids = c["platform_id"]
     if any(v.__class__ is int for v in ids):
         ids = [str(v) if v.__class__ is int else v for v in ids]
-    counts = {name: _count(c[name]) for name in _METRICS}
+    counts = {name: _count(c[name]) for name in METRICS}
     media = c["media"]
     derived = [
         derive_text(title, text, hashtags, mentions, urls)
