@@ -37,9 +37,7 @@ from tests.web.conftest import sign_in
 PUBLIC = {
     ("GET", "/health"),
     ("GET", "/openapi.json"),  # the API's description, no data
-    ("GET", "/docs"),
-    ("GET", "/docs/oauth2-redirect"),
-    ("GET", "/redoc"),
+    ("GET", "/docs"),  # Swagger UI, served from the package
     ("GET", "/signin"),
     ("GET", "/lang/{lang}"),  # sets the UI language cookie
     ("GET", "/topics/{name}"),  # a short link: redirects to the workspace page (signed in)

@@ -260,6 +260,16 @@ def test_export_the_filtered_posts_as_csv(context: Any, base_url: str, web_world
     assert download.value.suggested_filename == "Aurora.csv"
 
 
+def test_the_api_docs_render_offline(context: Any, base_url: str) -> None:
+    page = context.new_page()
+    blocked: list[str] = []
+    page.on("console", lambda m: blocked.append(m.text) if "Content Security" in m.text else None)
+    page.goto(base_url + "/docs")
+    page.wait_for_selector(".opblock")
+    assert page.locator(".opblock").count() > 20  # every route of the API, from /openapi.json
+    assert not blocked, blocked
+
+
 def test_compare_three_topics(context: Any, base_url: str, web_world: WebWorld) -> None:
     page = sign_in(context, base_url, web_world.tokens["viewer"])
     page.goto(base_url + "/w/default/compare?topic=Aurora&topic=Nimbus&topic=Zephyr")
