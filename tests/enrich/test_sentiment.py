@@ -30,7 +30,7 @@ def test_shapes_labels_and_calibrated_scores():
     assert np.allclose(proba.sum(axis=1), 1.0, atol=1e-5)
     for label, score in predict_sentiment(texts, langs):
         assert label in SENTIMENT_LABELS and 0.0 <= score <= 1.0
-    assert SENTIMENT_MODEL.startswith("sentiment.") and SENTIMENT_MODEL.endswith(".v3")
+    assert SENTIMENT_MODEL.startswith("sentiment.") and SENTIMENT_MODEL.endswith(".v4")
 
 
 @pytest.mark.parametrize(("text", "lang", "label"), CLEAR)

@@ -17,7 +17,7 @@ import numpy as np
 
 from hubbub.enrich.classifier import ShippedClassifier
 
-SENTIMENT_MODEL = "sentiment.hubbub-ngram-linear.v3"
+SENTIMENT_MODEL = "sentiment.hubbub-ngram-linear.v4"
 SENTIMENT_LABELS = ("negative", "neutral", "positive")
 _CLASSIFIER = ShippedClassifier("sentiment", "sentiment.npz", SENTIMENT_LABELS)
 
