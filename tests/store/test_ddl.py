@@ -141,3 +141,40 @@ def test_reenrich_refuses_a_cluster_store_before_touching_it():
 
     with pytest.raises(ConfigError, match="does not run on a ClickHouse cluster yet"):
         reenrich(ClusterStore(), "language")  # type: ignore[arg-type]
+
+
+def test_view_partition_and_insert_statements_with_and_without_a_cluster():
+    from hubbub.store.ddl import (
+        drop_partition_statement,
+        drop_view_statement,
+        insert_select_statement,
+        materialized_view_statement,
+    )
+
+    view = ("hubbub.v", "hubbub.t", "1 AS x", "hubbub.posts", "lang = 'en'")
+    assert materialized_view_statement(*view, None) == (
+        "CREATE MATERIALIZED VIEW IF NOT EXISTS hubbub.v TO hubbub.t AS SELECT 1 AS x "
+        "FROM hubbub.posts WHERE lang = 'en'"
+    )
+    # CREATE MATERIALIZED VIEW [IF NOT EXISTS] [db.]name [ON CLUSTER] TO [db.]name AS SELECT ...
+    assert materialized_view_statement(*view, CLUSTER) == (
+        f"CREATE MATERIALIZED VIEW IF NOT EXISTS hubbub.v ON CLUSTER {CLUSTER} TO hubbub.t_local "
+        "AS SELECT 1 AS x FROM hubbub.posts_local WHERE lang = 'en'"
+    )
+    assert drop_view_statement("hubbub.v", None) == "DROP VIEW IF EXISTS hubbub.v"
+    assert drop_view_statement("hubbub.v", CLUSTER) == (
+        f"DROP VIEW IF EXISTS hubbub.v ON CLUSTER {CLUSTER}"
+    )
+    assert drop_partition_statement("hubbub.t", "'k'", None) == (
+        "ALTER TABLE hubbub.t DROP PARTITION 'k'"
+    )
+    assert drop_partition_statement("hubbub.t", "'k'", CLUSTER) == (
+        f"ALTER TABLE hubbub.t_local ON CLUSTER {CLUSTER} DROP PARTITION 'k'"
+    )
+    assert insert_select_statement("hubbub.t", "x", "SELECT 1", None, False) == (
+        "INSERT INTO hubbub.t (x) SELECT 1"
+    )
+    assert insert_select_statement("hubbub.t", "x", "SELECT 1", CLUSTER, False) == (
+        "INSERT INTO hubbub.t (x) SETTINGS distributed_foreground_insert = 1, "
+        "insert_deduplicate = 0 SELECT 1"
+    )

@@ -99,6 +99,73 @@ def cluster_table_statements(create_table: str, cluster: str, sharding_key: str)
     ]
 
 
+def local_table(table: str, cluster: str | None) -> str:
+    """The table holding a node's own rows: `db.t_local` on a cluster, `db.t` itself otherwise."""
+    return f"{table}_local" if cluster else table
+
+
+def _on(cluster: str | None) -> str:
+    return f" ON CLUSTER {check_cluster_name(cluster)}" if cluster else ""
+
+
+def table_statements(create_table: str, cluster: str | None, sharding_key: str) -> list[str]:
+    """A CREATE TABLE as written on one server; on a cluster, `cluster_table_statements`."""
+    if not cluster:
+        return [create_table]
+    return cluster_table_statements(create_table, cluster, sharding_key)
+
+
+def materialized_view_statement(
+    view: str, target: str, select: str, source: str, where: str, cluster: str | None
+) -> str:
+    """`CREATE MATERIALIZED VIEW ... TO target AS SELECT select FROM source WHERE where`.
+
+    On a cluster the view is created on every node and reads and writes the *local* tables: a
+    view fires only for the inserts of the table it selects FROM, and on the Distributed table
+    it would see only the inserts made through its own node. On `source_local` it sees every
+    row each shard stores (the insert the Distributed table forwards to one replica; rows a
+    replica fetches from another do not fire it), and its rows stay on that shard, replicated
+    by `target_local` itself.
+    """
+    if cluster:
+        target, source = local_table(target, cluster), local_table(source, cluster)
+    return (
+        f"CREATE MATERIALIZED VIEW IF NOT EXISTS {view}{_on(cluster)} "
+        f"TO {target} AS SELECT {select} FROM {source} "
+        f"WHERE {where}"
+    )
+
+
+def drop_view_statement(view: str, cluster: str | None) -> str:
+    return f"DROP VIEW IF EXISTS {view}{_on(cluster)}"
+
+
+def drop_partition_statement(table: str, partition: str, cluster: str | None) -> str:
+    """Drop one partition (`partition` is its literal); on a cluster, from the local tables on
+    every node (a Distributed table has no partitions)."""
+    return f"ALTER TABLE {local_table(table, cluster)}{_on(cluster)} DROP PARTITION {partition}"
+
+
+def insert_select_statement(
+    table: str, columns: str, select: str, cluster: str | None, deduplicate: bool = True
+) -> str:
+    """`INSERT INTO table (columns) SELECT ...`. On a cluster `table` is the Distributed table:
+    it routes each row to one shard by its sharding key, and waiting for the shards
+    (distributed_foreground_insert) makes the rows readable when the statement returns.
+
+    `deduplicate=False` turns off the Replicated tables' insert deduplication, for inserts that
+    may repeat an earlier one on purpose: a block identical to one inserted before is otherwise
+    skipped as a retry, by some ClickHouse versions even after DROP PARTITION removed its rows
+    (ClickHouse issue #827). Tables that fold duplicates themselves lose nothing by it.
+    """
+    settings = ""
+    if cluster:
+        settings = "SETTINGS distributed_foreground_insert = 1"
+        settings += "" if deduplicate else ", insert_deduplicate = 0"
+        settings += " "
+    return f"INSERT INTO {table} ({columns}) {settings}{select}"
+
+
 def add_column_statements(
     table: str, name: str, kind: str, after: str | None, cluster: str | None = None
 ) -> list[str]:

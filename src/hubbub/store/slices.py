@@ -23,6 +23,12 @@ filters read (not text or grams), in one partition of `hubbub.topic_posts`
 - `slice_for(store, query)` is the routing test: the key of a complete slice of that query, or
   None. A slice counts as complete only while its state says so *and* its view exists (a store
   restored from a backup has neither), so a missing or half-built slice is never read.
+- On a ClickHouse cluster (the store's `clickhouse_cluster`) every statement comes from
+  hubbub.store.ddl, as the posts' do: `topic_posts_local` (ReplicatedReplacingMergeTree) under
+  a Distributed `topic_posts` sharded like posts, so a post's slice rows live on its shard;
+  the state table replicated the same way; the views, DROP PARTITION and ADD COLUMN `ON
+  CLUSTER` on the local tables. Reads name `hubbub.topic_posts` on every backend. Without a
+  cluster the statements are the single-server ones, byte for byte.
 """
 
 from __future__ import annotations
@@ -44,6 +50,7 @@ from pathlib import Path
 from typing import Any
 
 from hubbub.errors import HubbubError
+from hubbub.store import ddl
 from hubbub.store.migrate import declared_columns, missing_columns
 
 log = logging.getLogger(__name__)
@@ -99,6 +106,11 @@ _SELECT = ", ".join(COLUMNS)
 TERMS_COLUMN = "terms"
 # ClickHouse's max_query_size: a view whose statement would exceed it is not created.
 MAX_VIEW_SQL = 262_144 - 4_096
+# On a cluster: slice rows follow their post's shard (a post's rows, from its view or from the
+# backfill, land on one shard, where ReplacingMergeTree folds any pair), and a slice's state
+# records all go to one shard.
+SLICE_SHARDING_KEY = ddl.POSTS_SHARDING_KEY
+STATE_SHARDING_KEY = "cityHash64(slice)"
 
 
 @lru_cache(maxsize=1)
@@ -210,9 +222,12 @@ def _posts_types() -> dict[str, str]:
     return dict(declared_columns(ddl[start : ddl.index(";", start)]))
 
 
+def _cluster(store: Any) -> str | None:
+    return getattr(store, "_cluster", None) or None
+
+
 def table_ddl() -> list[str]:
-    """The CREATE statements of the slice table and the state table (plain engines; a cluster
-    variant can be derived with hubbub.store.ddl)."""
+    """The CREATE statements of the slice table and the state table (plain engines)."""
     types = _posts_types()
     columns = ",\n".join(f"    {name} {types[name]}" for name in COLUMNS)
     columns += f",\n    {TERMS_COLUMN} Array(String)"
@@ -226,20 +241,34 @@ def table_ddl() -> list[str]:
     ]
 
 
-def view_ddl(found: SliceQuery) -> str:
-    return (
-        f"CREATE MATERIALIZED VIEW IF NOT EXISTS {DATABASE}.{VIEW_PREFIX}{found.key} "
-        f"TO {TABLE} AS SELECT '{found.key}' AS slice, {_SELECT}, "
-        f"{terms_sql()[2]} AS {TERMS_COLUMN} FROM {POSTS} "
-        f"WHERE {found.inlined}"
+def table_statements(cluster: str | None = None) -> list[str]:
+    """What creates the slice tables: table_ddl() as written on one server; on a cluster the
+    replicated local tables and the Distributed tables over them (hubbub.store.ddl)."""
+    slice_table, state_table = table_ddl()
+    return [
+        *ddl.table_statements(slice_table, cluster, SLICE_SHARDING_KEY),
+        *ddl.table_statements(state_table, cluster, STATE_SHARDING_KEY),
+    ]
+
+
+def view_ddl(found: SliceQuery, cluster: str | None = None) -> str:
+    return ddl.materialized_view_statement(
+        f"{DATABASE}.{VIEW_PREFIX}{found.key}",
+        TABLE,
+        f"'{found.key}' AS slice, {_SELECT}, {terms_sql()[2]} AS {TERMS_COLUMN}",
+        POSTS,
+        found.inlined,
+        cluster,
     )
 
 
 def ensure_tables(store: Any) -> None:
     """Create the slice tables if missing, and add columns a newer COLUMNS declares."""
-    statements = table_ddl()
-    for statement in statements:
+    cluster = _cluster(store)
+    for statement in table_statements(cluster):
         store.execute(statement)
+    # Checked on the table reads name: on a cluster the Distributed one, altered after the
+    # local ones, so an addition that stopped halfway is made again (IF NOT EXISTS).
     existing = {
         r["name"]
         for r in store.rows(
@@ -247,9 +276,9 @@ def ensure_tables(store: Any) -> None:
             {"db": DATABASE, "t": TABLE.split(".")[1]},
         )
     }
-    for name, kind, after in missing_columns(statements[0], existing):
-        position = f" AFTER {after}" if after else " FIRST"
-        store.execute(f"ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS {name} {kind}{position}")
+    for name, kind, after in missing_columns(table_ddl()[0], existing):
+        for statement in ddl.add_column_statements(TABLE, name, kind, after, cluster):
+            store.execute(statement)
 
 
 # ---- state ------------------------------------------------------------------------------------
@@ -312,11 +341,13 @@ def _next_seq() -> int:
 
 
 def _record(store: Any, key: str, query: str, state: str, rows: int = 0) -> None:
-    store.execute(
-        f"INSERT INTO {STATE} (slice, query, state, rows, seq, at) SELECT {{k:String}}, "
-        "{q:String}, {s:String}, {n:UInt64}, {seq:UInt64}, now64(3, 'UTC')",
-        {"k": key, "q": query, "s": state, "n": int(rows), "seq": _next_seq()},
+    statement = ddl.insert_select_statement(
+        STATE,
+        "slice, query, state, rows, seq, at",
+        "SELECT {k:String}, {q:String}, {s:String}, {n:UInt64}, {seq:UInt64}, now64(3, 'UTC')",
+        _cluster(store),
     )
+    store.execute(statement, {"k": key, "q": query, "s": state, "n": int(rows), "seq": _next_seq()})
 
 
 # ---- routing ----------------------------------------------------------------------------------
@@ -377,17 +408,35 @@ class SyncResult:
 
 def _build(store: Any, found: SliceQuery) -> int:
     """(Re)build one slice: view first, then the backfill; the caller excludes other writes."""
+    cluster = _cluster(store)
     _forget(store, found.key)
     _record(store, found.key, found.query, "building")
-    view = f"{DATABASE}.{VIEW_PREFIX}{found.key}"
-    store.execute(f"DROP VIEW IF EXISTS {view}")
+    store.execute(ddl.drop_view_statement(f"{DATABASE}.{VIEW_PREFIX}{found.key}", cluster))
     # SYNC-free: DROP PARTITION detaches the parts at once, whatever the build left behind.
-    store.execute(f"ALTER TABLE {TABLE} DROP PARTITION {sql_string(found.key)}")
-    store.execute(view_ddl(found))
+    store.execute(ddl.drop_partition_statement(TABLE, sql_string(found.key), cluster))
+    # ON CLUSTER waits until every node has run it (by default; after
+    # distributed_ddl_task_timeout it fails and the slice stays "building", never read), so
+    # every shard's view exists before the backfill starts.
+    store.execute(view_ddl(found, cluster))
+    # On a cluster the backfill goes through the Distributed tables, one statement from this
+    # node: it reads each post once (one replica per shard) and routes each slice row by the
+    # posts' sharding key to the post's own shard, where the view puts that post's rows too.
+    # INSERT INTO topic_posts_local SELECT ... FROM posts_local would have to run on exactly
+    # one replica of every shard: run through one client it would fill this node's shard
+    # only, and run on every node it would copy each shard's rows once per replica.
+    # A post stored between the view and the backfill gets two identical rows on its shard
+    # (from the view and the backfill), which ReplacingMergeTree folds, as on one server.
+    # No insert deduplication: a rebuild inserts the blocks of the build whose partition it
+    # just dropped, which Replicated tables would otherwise skip as already inserted.
     terms, terms_params, _ = terms_sql()
     store.execute(
-        f"INSERT INTO {TABLE} (slice, {_SELECT}, {TERMS_COLUMN}) SELECT {{slice_key:String}}, "
-        f"{_SELECT}, {terms} FROM {POSTS} WHERE {found.where}",
+        ddl.insert_select_statement(
+            TABLE,
+            f"slice, {_SELECT}, {TERMS_COLUMN}",
+            f"SELECT {{slice_key:String}}, {_SELECT}, {terms} FROM {POSTS} WHERE {found.where}",
+            cluster,
+            deduplicate=False,
+        ),
         {**found.params, **terms_params, "slice_key": found.key},
     )
     rows = int(
@@ -403,20 +452,22 @@ def _build(store: Any, found: SliceQuery) -> int:
 
 
 def _drop(store: Any, key: str, query: str) -> None:
+    cluster = _cluster(store)
     _forget(store, key)
     _record(store, key, query, "dropped")
-    store.execute(f"DROP VIEW IF EXISTS {DATABASE}.{VIEW_PREFIX}{key}")
-    store.execute(f"ALTER TABLE {TABLE} DROP PARTITION {sql_string(key)}")
+    store.execute(ddl.drop_view_statement(f"{DATABASE}.{VIEW_PREFIX}{key}", cluster))
+    store.execute(ddl.drop_partition_statement(TABLE, sql_string(key), cluster))
 
 
 def sync_slices(store: Any, queries: Iterable[str]) -> SyncResult:
     """Make the store's slices exactly those of `queries`: build the missing or incomplete
     ones, drop the rest. Run it while nothing else writes to the store."""
     result = SyncResult()
+    cluster = _cluster(store)
     wanted: dict[str, SliceQuery] = {}
     for query in queries:
         found = slice_query(query)
-        if found is None or len(view_ddl(found)) > MAX_VIEW_SQL:
+        if found is None or len(view_ddl(found, cluster)) > MAX_VIEW_SQL:
             if query and query.strip():
                 result.skipped.append(query)
             continue
