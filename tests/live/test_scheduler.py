@@ -57,3 +57,36 @@ def test_a_source_runs_when_due_and_resumes_without_duplicates(tmp_path, memory_
     [again] = restarted.run_due()
     assert again.ok and again.stored == 0 and bus.pending(SUBJECTS["stored"]) == 1
     assert requests[-1].headers.get("if-none-match") == '"v1"'  # the cursor was used
+
+
+def test_the_near_duplicate_state_lives_across_runs_and_is_saved_by_the_scheduler(
+    tmp_path, memory_store, monkeypatch
+):
+    """Runs share one stateful tail; its state is written by save_state, not by every run."""
+    from hubbub.live import scheduler as module
+
+    for name in ("a", "b"):
+        add_source(tmp_path, SourceConfig(name, "rss", url=f"https://{name}.example/feed.atom"))
+    built: list[object] = []
+    real_tail = module.owner_tail
+    monkeypatch.setattr(module, "owner_tail", lambda *a: built.append(1) or real_tail(*a))
+    saved: list[Path] = []
+    monkeypatch.setattr(module, "save_state", lambda tail, where: saved.append(where))
+    options = {
+        "transport": httpx.MockTransport(lambda r: httpx.Response(200, content=FEED)),
+        "sleep": lambda s: None,
+    }
+    scheduler = SourceScheduler(
+        tmp_path,
+        TappedStore(memory_store, MemoryBus()),
+        enrichers=("dedup",),
+        clock=Clock(),
+        connector_options=options,
+    )
+    results = scheduler.run_due()
+    assert [r.ok for r in results] == [True, True] and memory_store.stored > 0
+    assert len(built) == 1 and saved == []  # one tail for both runs, nothing saved per run
+    scheduler.save_state()
+    assert saved == [tmp_path / "state"]
+    scheduler.save_state()  # nothing new since: not written again
+    assert len(saved) == 1

@@ -13,13 +13,13 @@ import asyncio
 import ipaddress
 import secrets
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Header, Request
 
 from hubbub.api.service import Service
+from hubbub.api.store_thread import StoreExecutor
 from hubbub.auth import AuthError, Forbidden, Principal, TokenStore
 from hubbub.errors import StoreError
 from hubbub.topics import DEFAULT_WORKSPACE
@@ -34,7 +34,7 @@ class AppState:
 
     def __init__(self, home: Path, store: Any = None) -> None:
         self.home = Path(home)
-        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hubbub-store")
+        self.executor = StoreExecutor()
         self._owns_store = store is None
         self.store = store
         # The CLI on this machine authenticates with this token, read from <home>/server.json

@@ -6,6 +6,11 @@ off (2×, 4×, up to 8× the interval) while it keeps failing. Sources run one a
 thread: collection is I/O-bound and polite pacing matters more than parallelism. The Importer
 stores each page before `run_once` commits its cursor, so stopping between pages, or crashing,
 re-fetches at most a page and loses nothing.
+
+The stateful enrichers (the near-duplicate index) live as long as the scheduler: one tail shared
+by every run, its state saved every `STATE_SAVE_SECONDS` and at stop, not loaded and saved by
+each run (a million-post index costs seconds each way). A crash loses at most the index entries
+of the last few minutes: those posts are stored; later copies of them start a new cluster.
 """
 
 from __future__ import annotations
@@ -19,12 +24,15 @@ from typing import Any
 
 from hubbub.alerts.rules import parse_duration
 from hubbub.connectors.cursors import StateStore, parse_iso
-from hubbub.connectors.importers.pipeline import Importer
+from hubbub.connectors.importers.pipeline import Importer, owner_tail
 from hubbub.connectors.run import RunResult, run_once
 from hubbub.connectors.sources import load_sources, make_connector
+from hubbub.enrich.pipeline import Pipeline
+from hubbub.enrich.registry import save_state
 from hubbub.errors import HubbubError
 
 log = logging.getLogger("hubbub.live")
+STATE_SAVE_SECONDS = 300.0
 
 
 class SourceScheduler:
@@ -51,6 +59,9 @@ class SourceScheduler:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.results: list[RunResult] = []
+        self._tail: Pipeline | None = None
+        self._tail_dirty = False
+        self._tail_saved_at = clock()
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._loop, name="hubbub-sources", daemon=True)
@@ -66,9 +77,24 @@ class SourceScheduler:
         while not self._stop.is_set():
             try:
                 self.run_due()
+                if self.clock() - self._tail_saved_at >= STATE_SAVE_SECONDS:
+                    self.save_state()
             except Exception:
                 log.exception("source scheduling failed; trying again shortly")
             self._stop.wait(1.0)
+        self.save_state()
+
+    def save_state(self) -> None:
+        """Save the stateful enrichers' state if a run added to it since the last save."""
+        self._tail_saved_at = self.clock()
+        if self._tail is not None and self._tail_dirty:
+            save_state(self._tail, self.home / "state")
+            self._tail_dirty = False
+
+    def _owner_tail(self) -> Pipeline | None:
+        if self._tail is None and self.enrichers:
+            self._tail = owner_tail(self.enrichers, self.home)
+        return self._tail
 
     def run_due(self) -> list[RunResult]:
         """Run every source whose time has come (once each); returns their results."""
@@ -93,7 +119,11 @@ class SourceScheduler:
     def _run(self, config: Any) -> RunResult:
         with (
             Importer(
-                self.store, self.home, archive=self.archive, enrichers=self.enrichers
+                self.store,
+                self.home,
+                archive=self.archive,
+                enrichers=self.enrichers,
+                owner_pipeline=self._owner_tail(),
             ) as importer,
             make_connector(config, **self.connector_options) as connector,
         ):
@@ -102,6 +132,8 @@ class SourceScheduler:
             except HubbubError as exc:  # the store failed: recorded in health by run_once
                 log.error("source %s: %s", config.name, exc)
                 return RunResult(config.name, error=str(exc), error_kind="store")
+            finally:
+                self._tail_dirty = self._tail_dirty or importer.summary.imported > 0
 
     def _next_run(self, name: str, options: dict[str, str], now: float) -> float:
         every = self.interval

@@ -25,7 +25,13 @@ class StoreOnThread:
         self._executor = executor
 
     def call(self, method: str, *args: Any) -> Any:
-        return self._executor.submit(lambda: getattr(self._get_store(), method)(*args)).result()
+        def work() -> Any:
+            return getattr(self._get_store(), method)(*args)
+
+        # Writes go before the queued dashboard reads (api/store_thread.py) so ingestion keeps
+        # up while analysts query; a plain executor runs them in arrival order.
+        first = getattr(self._executor, "submit_first", None)
+        return (first(work) if first else self._executor.submit(work)).result()
 
     def filter_new(self, table: pa.Table) -> tuple[pa.Table, list[int], int]:
         return self.call("filter_new", table)  # type: ignore[no-any-return]

@@ -359,6 +359,12 @@ def _batches(
         yield batch
 
 
+def owner_tail(enrichers: tuple[str, ...], home: Path) -> Pipeline:
+    """The stateful tail of the enrichers (near-duplicates, then flags), resumed from the
+    home's saved state: it runs where the store is, on the rows the store did not hold."""
+    return build(list(enrichers), Path(home) / "state").split()[1]
+
+
 class Importer:
     """Imports files into one store. Use as a context manager: it owns worker processes."""
 
@@ -372,6 +378,7 @@ class Importer:
         archive: bool = True,
         enrichers: tuple[str, ...] = (),
         on_progress: Callable[[int], None] | None = None,
+        owner_pipeline: Pipeline | None = None,
     ) -> None:
         self.store = store
         self.home = Path(home)
@@ -380,8 +387,12 @@ class Importer:
         self.archive = RawArchive(home) if archive else None
         # Enrichers by short name; the stateful tail (dedup, then flags) runs here, on new rows.
         self.enrichers = tuple(enrichers)
-        self._owner_pipeline = (
-            build(list(enrichers), self.home / "state").split()[1] if enrichers else None
+        # A caller running many short imports (the live scheduler) passes its own stateful tail
+        # and saves its state itself: loading and saving the near-duplicate index on every run
+        # costs seconds once it holds a million posts.
+        self._owns_state = owner_pipeline is None
+        self._owner_pipeline = owner_pipeline or (
+            owner_tail(enrichers, self.home) if enrichers else None
         )
         self.on_progress = on_progress
         self.summary = ImportSummary()
@@ -398,7 +409,7 @@ class Importer:
         self.close()
 
     def close(self) -> None:
-        if self._owner_pipeline is not None and self.summary.imported:
+        if self._owns_state and self._owner_pipeline is not None and self.summary.imported:
             save_state(self._owner_pipeline, self.home / "state")
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
