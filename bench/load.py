@@ -33,8 +33,9 @@ flight at the end are waited for.
 
 Prints requests, req/s, p50/p90/p99 latency per call and overall, errors by status (target 0),
 posts published and stored, ingest lag p50/p99, and the machine's load with the server's CPU
-time. The API's analytics have no cache (web/cache.py serves the HTML dashboard's panel routes,
-not /v1), so every request here is computed.
+time, and the share of analytics answers served from the server's cache (`api_cache_seconds`,
+docs/api.md; views repeat, as dashboards of one team do; `--no-cache` sends Cache-Control:
+no-cache so every request is computed).
 """
 
 from __future__ import annotations
@@ -83,6 +84,7 @@ class Results:
     per_call_errors: Counter[str] = field(default_factory=Counter)
     timeouts: int = 0  # errors that are also in `latencies` (at the timeout)
     store_posts: int = 0  # in the store when the clients start
+    cache: Counter[str] = field(default_factory=Counter)  # X-Hubbub-Cache of analytics answers
 
 
 # --- the workspace ---------------------------------------------------------------------------
@@ -255,9 +257,12 @@ class View:
 class Workload:
     """What dashboards a team opens: topics, windows and filters, drawn from a seeded RNG."""
 
-    def __init__(self, topics: list[dict[str, Any]], rng: random.Random) -> None:
+    def __init__(
+        self, topics: list[dict[str, Any]], rng: random.Random, no_cache: bool = False
+    ) -> None:
         from hubbub.demo import DEFAULT_DAYS, DEFAULT_START
 
+        self.no_cache = no_cache
         self.topics = [t["name"] for t in topics]
         brands = [t["name"] for t in topics if t.get("group") == "brand"]
         self.main = brands[0] if brands else self.topics[0]
@@ -331,6 +336,8 @@ async def timed_get(
         seconds = time.perf_counter() - started
     if response is not None and response.status_code < 400:
         out.latencies[name].append(seconds)
+        if "x-hubbub-cache" in response.headers:
+            out.cache[response.headers["x-hubbub-cache"]] += 1
         return
     if isinstance(failure, httpx.TimeoutException):  # as slow as we let it be
         out.latencies[name].append(seconds)
@@ -349,6 +356,8 @@ async def client(
     # A call's clock starts when it has a connection, as a server-side latency would.
     slots = asyncio.Semaphore(BROWSER_CONNECTIONS)
     headers = {"Authorization": f"Bearer {token}"}
+    if work.no_cache:
+        headers["Cache-Control"] = "no-cache"
     async with httpx.AsyncClient(
         base_url=url, headers=headers, limits=limits, timeout=REQUEST_TIMEOUT
     ) as http:
@@ -402,7 +411,7 @@ async def drive(
             client(
                 url,
                 token,
-                Workload(topics, random.Random(args.seed * 1000 + n)),
+                Workload(topics, random.Random(args.seed * 1000 + n), args.no_cache),
                 args.think,
                 deadline,
                 out,
@@ -475,7 +484,13 @@ def report(figures: dict[str, Any]) -> None:
         f"machine: load {figures['load_before']} before, {figures['load_after']} after "
         f"({os.cpu_count()} cores); server CPU {figures['server_cpu']:.0f} s "
         f"({figures['server_cpu'] / figures['seconds']:.2f} cores), bench CPU "
-        f"{figures['bench_cpu']:.1f} s; analytics cache: none on /v1 (every request computed)"
+        f"{figures['bench_cpu']:.1f} s"
+    )
+    answered = figures["cache_hits"] + figures["cache_misses"]
+    share = figures["cache_hits"] / answered if answered else 0.0
+    print(
+        f"analytics answers from the server's cache: {figures['cache_hits']:,} of {answered:,} "
+        f"({share:.0%})" + (" (--no-cache: every request computed)" if figures["no_cache"] else "")
     )
     if figures["first_error"]:
         print(f"first error: {figures['first_error']}")
@@ -548,6 +563,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "load_after": load_after,
         "server_cpu": server_cpu,
         "bench_cpu": bench_cpu,
+        "no_cache": args.no_cache,
+        "cache_hits": out.cache["hit"],
+        "cache_misses": out.cache["miss"],
     }
 
 
@@ -566,6 +584,9 @@ def main() -> None:
     )
     parser.add_argument("--data", type=Path, default=Path("/tmp/hubbub-bench-load"))
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
+    parser.add_argument(
+        "--no-cache", action="store_true", help="ask for fresh analytics (Cache-Control: no-cache)"
+    )
     args = parser.parse_args()
     if args.posts < 1 or args.clients < 0 or args.seconds <= 0 or args.rate <= 0 or args.think < 0:
         raise SystemExit(

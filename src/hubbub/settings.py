@@ -111,6 +111,13 @@ SETTINGS: tuple[Setting, ...] = (
         minimum=1,
     ),
     Setting(
+        "api_cache_seconds",
+        30,
+        "Seconds an identical /v1/analytics request may be answered from the server's cache "
+        "(0: never); a topic edit is seen at once (docs/api.md).",
+        minimum=0,
+    ),
+    Setting(
         "allow_private_urls",
         False,
         "Let webhooks, feeds, streams and SMTP reach loopback and private addresses "

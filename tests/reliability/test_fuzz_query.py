@@ -62,3 +62,8 @@ test_query_pieces, test_query_pieces_10k = lanes(
     pieces=st.lists(st.sampled_from(PIECES) | st.text(max_size=8), max_size=14),
     glue=st.sampled_from([" ", "", "  ", "\n", "\t"]),
 )(check_query)
+
+
+def test_a_range_spanning_lines_is_a_one_line_error():
+    # Found by test_query_pieces_10k: the message quoted the range with its line break.
+    check_query(["followers:[x TO", "followers:[10 TO 100]"], "\n")

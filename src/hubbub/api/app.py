@@ -53,6 +53,10 @@ def create_app(home: Path, store: Any = None, state: AppState | None = None) -> 
         redoc_url=None,
     )
     app.state.hubbub = state
+    from hubbub import settings
+    from hubbub.web.cache import FigureCache
+
+    app.state.api_figures = FigureCache(ttl=float(settings.get("api_cache_seconds", home)))
     errors.install(app)
     from hubbub.web.csrf import CSRFMiddleware
     from hubbub.web.ratelimit import LoginLimiter

@@ -477,9 +477,12 @@ def _range(spec: FieldSpec, tok: Token, value: Token) -> Range:
         )
     m = _RANGE.match(value.text)
     if not m:
+        # One line, whatever the range spans (a missing ']' can swallow line breaks).
+        shown = " ".join(value.text.split())
+        shown = shown if len(shown) <= 60 else shown[:59] + "…"
         raise error(
             "range",
-            f"cannot read the range [{value.text}]",
+            f"cannot read the range [{shown}]",
             value.start,
             len(value.text) + 2,
             hint="write [low TO high]; * leaves a side open",
