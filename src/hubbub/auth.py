@@ -25,7 +25,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from hubbub.errors import ConfigError, HubbubError
+from hubbub.errors import ConfigError, HubbubError, NotFound
 from hubbub.topics.db import MetaStore
 from hubbub.topics.storage import TopicStore
 
@@ -144,8 +144,8 @@ class TokenStore(MetaStore):
             "SELECT * FROM tokens WHERE id = ? AND (? IS NULL OR workspace = ?)",
             (token_id, workspace, workspace),
         ).fetchone()
-        if row is None:
-            raise ConfigError(f"no token {token_id!r}; `hubbub token list` shows them")
+        if row is None:  # also another workspace's token: 404, as for any object not ours
+            raise NotFound(f"no token {token_id!r}; `hubbub token list` shows them")
         if row["revoked_at"] is None:
             self._conn.execute(
                 "UPDATE tokens SET revoked_at = ? WHERE id = ?",
