@@ -78,7 +78,7 @@ BAD = {
     ("GET", "/v1/export"): ("/v1/export?format=xlsx", None, 400, "invalid-parameter"),
     ("GET", "/v1/tokens"): ("/v1/tokens", None, 403, "forbidden"),  # as an analyst
     ("POST", "/v1/tokens"): ("/v1/tokens", {"role": "king"}, 400, "invalid-parameter"),
-    ("DELETE", "/v1/tokens/{token_id}"): ("/v1/tokens/nope", None, 400, "invalid-parameter"),
+    ("DELETE", "/v1/tokens/{token_id}"): ("/v1/tokens/nope", None, 404, "not-found"),
     ("GET", "/v1/sources"): ("/v1/sources", None, 200, None),  # no parameters to get wrong
     ("POST", "/api/import-dataset/"): ("/api/import-dataset/", None, 400, "invalid-parameter"),
     ("GET", "/api/check-query/"): ("/api/check-query/?key=nope", None, 400, "invalid-parameter"),
