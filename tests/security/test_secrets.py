@@ -25,23 +25,13 @@ from hubbub.connectors.sources import add_source, health_report, make_connector
 from hubbub.errors import ConfigError
 from hubbub.logs import install, redact, secret_values
 from hubbub.store import open_store
+from tests.security.test_ssrf import ALERT
 
 TOKEN = "wb-tok-7f3a9c1e5d"  # HUBBUB_WEIBO_ACCESS_TOKEN
 HOOK_SECRET = "hook-secret-42abcdef"  # HUBBUB_ALERT_WEBHOOK_SECRET
 SMTP_PASSWORD = "smtp-pw-Zq81xx"  # HUBBUB_SMTP_PASSWORD
 URL_PASSWORD = "urlpass-9931"  # inside a URL's user:password@
 SECRETS = (TOKEN, HOOK_SECRET, SMTP_PASSWORD, URL_PASSWORD)
-ALERT = {
-    "summary": "spike",
-    "topic": "t",
-    "rule": "r",
-    "window_start": "a",
-    "window_end": "b",
-    "observed": 1,
-    "expected": 0,
-    "test": "x",
-    "link": "/alerts/1",
-}
 
 
 @pytest.fixture(autouse=True)

@@ -143,29 +143,20 @@ def _process_batch(
     raw_lines: list[bytes] = []
     rejects: list[tuple[int, str]] = []
     skipped = 0
-    for line_no, data in units:
-        if isinstance(data, TooLong):
-            rejects.append((line_no, data.reason()))
-            continue
+    for line_no, item in _unit_items(parse, units, rejects):
         try:
-            items = parse(data)
+            post = map_item(item)
+            if post is None:
+                skipped += 1
+                continue
+            post.validate()
+            raw = orjson.dumps(item)
         except ITEM_ERRORS as exc:
             rejects.append((line_no, _reason(exc)))
             continue
-        for item in items:
-            try:
-                post = map_item(item)
-                if post is None:
-                    skipped += 1
-                    continue
-                post.validate()
-                raw = orjson.dumps(item)
-            except ITEM_ERRORS as exc:
-                rejects.append((line_no, _reason(exc)))
-                continue
-            posts.append(post)
-            post_lines.append(line_no)
-            raw_lines.append(raw)
+        posts.append(post)
+        post_lines.append(line_no)
+        raw_lines.append(raw)
     try:
         table = posts_table(posts, collected_at)
     except TABLE_ERRORS:
@@ -290,6 +281,22 @@ def _parse_each(
     items: list[dict[str, Any]] = []
     lines: list[int] = []
     raws: list[bytes | None] = []
+    for line_no, item in _unit_items(parse, units, rejects):
+        items.append(item)
+        lines.append(line_no)
+        try:
+            raws.append(orjson.dumps(item))
+        except ITEM_ERRORS:
+            raws.append(None)  # the ordinary path rejects it with its reason
+    return items, lines, raws
+
+
+def _unit_items(
+    parse: Callable[[bytes], list[dict[str, Any]]],
+    units: list[Unit],
+    rejects: list[tuple[int, str]],
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Each unit's items with its line number; a unit too long or not parseable is a reject."""
     for line_no, data in units:
         if isinstance(data, TooLong):
             rejects.append((line_no, data.reason()))
@@ -300,13 +307,7 @@ def _parse_each(
             rejects.append((line_no, _reason(exc)))
             continue
         for item in parsed:
-            items.append(item)
-            lines.append(line_no)
-            try:
-                raws.append(orjson.dumps(item))
-            except ITEM_ERRORS:
-                raws.append(None)  # the ordinary path rejects it with its reason
-    return items, lines, raws
+            yield line_no, item
 
 
 def _table_post_by_post(
