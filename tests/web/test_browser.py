@@ -142,9 +142,18 @@ def test_every_dashboard_chart_holds_data(context: Any, base_url: str, web_world
 
 def click_bar(page: Any, chart: str, series: int = 0, index: int = -1) -> dict[str, Any]:
     """Click a bar (the largest by default) and wait for the post stream to reload."""
-    bar: dict[str, Any] = page.evaluate(BAR_PIXEL_JS, [chart, series, index])
-    with page.expect_response(lambda r: "/posts?" in r.url):
-        page.mouse.click(bar["x"], bar["y"])
+    # The bar's pixel is computed from the chart: a click can miss while the layout still moves
+    # (a chart's 300 ms grow animation, a panel filling above), so measure again and retry.
+    for attempt in range(4):
+        bar: dict[str, Any] = page.evaluate(BAR_PIXEL_JS, [chart, series, index])
+        try:
+            with page.expect_response(lambda r: "/posts?" in r.url, timeout=5_000):
+                page.mouse.click(bar["x"], bar["y"])
+            break
+        except playwright_api.TimeoutError:
+            if attempt == 3:
+                raise
+            page.wait_for_timeout(500)
     page.wait_for_selector("#drill:not([hidden])")
     return bar
 
