@@ -120,12 +120,14 @@ def _bucket_sql(bucket: dict[str, Any]) -> tuple[list[str], dict[str, Any]]:
     return parts, params
 
 
-def bucket_where(where: str, params: dict[str, Any], bucket: dict[str, Any] | None):  # type: ignore[no-untyped-def]
-    """`where` narrowed to a chart bucket (exports of a drilled-down view use it)."""
+def bucket_where(
+    where: str, params: dict[str, Any], bucket: dict[str, Any] | None
+) -> tuple[str, dict[str, Any]]:
+    """`where` narrowed to a chart bucket (the drill-down's pages and its exports)."""
     if not bucket:
         return where, params
     extra, extra_params = _bucket_sql(bucket)
-    return " AND ".join([f"({where})", *extra]), {**params, **extra_params}
+    return " AND ".join([f"({where})", *(f"({p})" for p in extra)]), {**params, **extra_params}
 
 
 def _fingerprint(scope: Scope, order: str, bucket: dict[str, Any] | None) -> str:
@@ -164,12 +166,9 @@ def drilldown(
     if not 1 <= int(limit) <= MAX_LIMIT:
         raise ConfigError(f"limit must be between 1 and {MAX_LIMIT}")
     src = scope.source(store)
-    params = dict(src.params)
-    parts = [f"({src.where})"]
-    if bucket:
-        extra, extra_params = _bucket_sql(bucket)
-        parts += [f"({p})" for p in extra]
-        params.update(extra_params)
+    narrowed, bucket_params = bucket_where(src.where, src.params, bucket)
+    params = dict(bucket_params)
+    parts = [f"({narrowed})"]
     key_sql = ORDERS[order]
     fingerprint = _fingerprint(scope, order, bucket)
     if cursor:

@@ -455,35 +455,14 @@ class Importer:
             # A stream error (truncated or corrupt file) ends the units: the partial batch read
             # before it is still processed below, then the damage is reported.
             for batch in _batches(iter(stream), self.batch_units):
+                args = (fmt.parse, fmt.map, batch, collected_at, self.enrichers)
+                args += (fmt.map_columns, fmt.parse_many)
                 if parallel:
-                    pending.append(
-                        self._executor().submit(
-                            process_batch,
-                            fmt.parse,
-                            fmt.map,
-                            batch,
-                            collected_at,
-                            self.enrichers,
-                            fmt.map_columns,
-                            fmt.parse_many,
-                        )
-                    )
+                    pending.append(self._executor().submit(process_batch, *args))
                     while len(pending) > self.workers * 2:
                         self._absorb(fmt, label, pending.popleft())
                 else:
-                    self._absorb(
-                        fmt,
-                        label,
-                        process_batch(
-                            fmt.parse,
-                            fmt.map,
-                            batch,
-                            collected_at,
-                            self.enrichers,
-                            fmt.map_columns,
-                            fmt.parse_many,
-                        ),
-                    )
+                    self._absorb(fmt, label, process_batch(*args))
         finally:
             while pending:
                 self._absorb(fmt, label, pending.popleft())
