@@ -28,6 +28,9 @@ dashboard's session cookie (password sign-in) is not accepted here. Errors alway
 """
 
 
+API_CACHE_ENTRIES = 8192
+
+
 def create_app(home: Path, store: Any = None, state: AppState | None = None) -> FastAPI:
     """The app for `home`. `store`: an open store to use and leave open (tests); `state`: an
     AppState already opened by the caller (`hubbub serve` opens it first, so a locked store
@@ -56,7 +59,12 @@ def create_app(home: Path, store: Any = None, state: AppState | None = None) -> 
     from hubbub import settings
     from hubbub.web.cache import FigureCache
 
-    app.state.api_figures = FigureCache(ttl=float(settings.get("api_cache_seconds", home)))
+    # Entries are small JSON answers (a few KB); a team's views over a month of windows,
+    # topics and filters run to thousands (hubbub.api.cached).
+    app.state.api_figures = FigureCache(
+        ttl=float(settings.get("api_cache_seconds", home)), max_entries=API_CACHE_ENTRIES
+    )
+    app.state.api_inflight = {}
     errors.install(app)
     from hubbub.web.csrf import CSRFMiddleware
     from hubbub.web.ratelimit import LoginLimiter

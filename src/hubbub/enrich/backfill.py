@@ -136,4 +136,6 @@ def _apply(store: BaseStore, columns: list[str]) -> None:
         # A failed mutation would otherwise retry forever in the background.
         store.execute(kill_mutations_statement(POSTS, cluster))
         raise
+    finally:
+        store.changes.touch_all()  # posts of any time may have changed: no cached figure holds
     store.execute(f"TRUNCATE TABLE {UPDATES}")

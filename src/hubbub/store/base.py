@@ -12,11 +12,13 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
 
 import pyarrow as pa
 
 from hubbub.models import Post
+from hubbub.store.changes import ChangeLog
 from hubbub.store.migrate import missing_columns
 from hubbub.store.rows import posts_table
 
@@ -48,6 +50,11 @@ class BaseStore(ABC):
 
     # A ClickHouse cluster name: the tables are then replicated and distributed (store/ddl.py).
     _cluster: str | None = None
+
+    @cached_property
+    def changes(self) -> ChangeLog:
+        """The time ranges written since a moment (what keeps a cached figure valid)."""
+        return ChangeLog()
 
     # ---- what a backend provides ----------------------------------------------------------
     @abstractmethod
@@ -167,6 +174,7 @@ class BaseStore(ABC):
         if table.num_rows == 0:
             return
         self.insert_arrow(POSTS, table)
+        self.changes.note_table(table)  # after the write: a figure computed before it is stale
 
     def write_table(self, table: pa.Table) -> WriteResult:
         """Store the rows whose key is not stored yet; the rest count as duplicates."""

@@ -5,15 +5,13 @@ Options left out take the analysis' own defaults, so the API, the SDK and the CL
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse
 
-from hubbub.api.deps import Svc, run_on_store
+from hubbub.api.cached import cached_answer
+from hubbub.api.deps import Svc
 from hubbub.api.routes.params import FiltersQ, TargetQ
-from hubbub.web.cache import FigureCache
 
 router = APIRouter(prefix="/analytics", tags=["analytics"])
 
@@ -27,37 +25,9 @@ async def _analyze(request: Request, svc: Svc, name: str, target: TargetQ, **opt
         scope = svc.scope(**target.kwargs())
         return svc.analyze(name, scope, **options).to_dict()  # type: ignore[no-any-return]
 
-    return await _cached(request, svc, work)
-
-
-async def _cached(request: Request, svc: Svc, work: Callable[[], dict[str, Any]]) -> Any:
-    """`work`'s answer, or the same request's answer of the last `api_cache_seconds`.
-
-    Many analysts watching one topic ask the same questions; each answer costs the store's single
-    thread tens of milliseconds on a million posts, so identical requests share one. The key is
-    the workspace, the path, every query parameter and every topic's version (an edit is seen
-    at once); new posts show when the entry expires. `Cache-Control: no-cache` asks for a fresh
-    answer, and the `X-Hubbub-Cache` header says which it was.
-    """
-    cache: FigureCache | None = getattr(request.app.state, "api_figures", None)
-    fresh = "no-cache" in request.headers.get("cache-control", "").lower()
-    if cache is None or cache.ttl <= 0:
-        return await run_on_store(request, work)
-    topics = tuple((t.name, t.version) for t in svc.topics())
-    key = (
-        svc.workspace,
-        request.url.path,
-        tuple(sorted(request.query_params.multi_items())),
-        topics,
-    )
-    found = None if fresh else cache.get(key)
-    if found is None:
-        found = await run_on_store(request, work)
-        cache.put(key, found)
-        state = "miss"
-    else:
-        state = "hit"
-    return JSONResponse(found, headers={"X-Hubbub-Cache": state})
+    # These compare the window with the time before it: posts before `since` count too.
+    earlier = name in ("top", "emerging", "compare")
+    return await cached_answer(request, svc, work, reads_before_since=earlier)
 
 
 @router.get("/volume")
@@ -93,7 +63,7 @@ async def share_of_voice(
         result = svc.share_of_voice(scopes, metric=metric, interval=interval, tz=tz)
         return result.to_dict()  # type: ignore[no-any-return]
 
-    return await _cached(request, svc, work)
+    return await cached_answer(request, svc, work)
 
 
 @router.get("/sentiment")

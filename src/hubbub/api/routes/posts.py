@@ -13,6 +13,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
 from hubbub import settings
+from hubbub.api.cached import cached_answer
 from hubbub.api.deps import Svc, Who, app_state, run_on_store
 from hubbub.api.errors import error_body
 from hubbub.api.routes.params import TargetQ
@@ -51,7 +52,7 @@ async def posts(
         page = svc.analyze("posts", scope, order=order, limit=limit, cursor=cursor, bucket=narrowed)
         return page.to_dict()  # type: ignore[no-any-return]
 
-    return await run_on_store(request, work)
+    return await cached_answer(request, svc, work)
 
 
 @router.get("/search")
