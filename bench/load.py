@@ -429,7 +429,7 @@ async def drive(
             answer = await http.get(
                 "/v1/stats", params={"platform": "x", "since": since}, timeout=REQUEST_TIMEOUT * 2
             )
-            in_store = int(answer.json()["total"])
+            in_store = int(answer.json()["total"]) if answer.status_code == 200 else -1
         except httpx.HTTPError:
             in_store = -1  # not answered in time
     return {"published": int(published), "stored": committed, "in_store": in_store}
@@ -486,11 +486,14 @@ def report(figures: dict[str, Any]) -> None:
         f"({figures['server_cpu'] / figures['seconds']:.2f} cores), bench CPU "
         f"{figures['bench_cpu']:.1f} s"
     )
-    answered = figures["cache_hits"] + figures["cache_misses"]
+    answered = figures["cache_hits"] + figures["cache_shared"] + figures["cache_misses"]
     share = figures["cache_hits"] / answered if answered else 0.0
+    shared = figures["cache_shared"] / answered if answered else 0.0
     print(
-        f"analytics answers from the server's cache: {figures['cache_hits']:,} of {answered:,} "
-        f"({share:.0%})" + (" (--no-cache: every request computed)" if figures["no_cache"] else "")
+        f"answers from the server's cache: {figures['cache_hits']:,} of {answered:,} "
+        f"({share:.0%}); shared with an identical request in flight: "
+        f"{figures['cache_shared']:,} ({shared:.0%})"
+        + (" (--no-cache: every request computed)" if figures["no_cache"] else "")
     )
     if figures["first_error"]:
         print(f"first error: {figures['first_error']}")
@@ -565,6 +568,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "bench_cpu": bench_cpu,
         "no_cache": args.no_cache,
         "cache_hits": out.cache["hit"],
+        "cache_shared": out.cache["shared"],
         "cache_misses": out.cache["miss"],
     }
 

@@ -40,6 +40,7 @@ def items(*ids: int) -> list[dict]:
 
 
 def test_cursor_moves_only_after_the_page_is_stored(importer, states, monkeypatch, store):
+    monkeypatch.setattr("hubbub.connectors.run.STORE_EVERY_ITEMS", 1)  # a write per page
     pages = [Page(items(1, 2), {"n": 2}), Page(items(3), {"n": 3})]
     saved = []
     original = StateStore.save
@@ -60,6 +61,33 @@ def test_cursor_moves_only_after_the_page_is_stored(importer, states, monkeypatc
     result = run_once(rerun, importer, states)
     assert rerun.cursors_seen == [{"n": 2}]
     assert (result.stored, result.duplicates) == (0, 1) and store.count() == 3
+    assert states.load("s").cursor == {"n": 3}
+
+
+def test_a_runs_pages_are_stored_in_one_write_then_the_last_cursor_committed(
+    importer, states, monkeypatch, store
+):
+    writes: list[int] = []
+    stored = importer.import_items
+
+    def counted(name, page_items, map_item, label):  # type: ignore[no-untyped-def]
+        writes.append(len(page_items))
+        assert label == "s page 1-3"  # rejects name the pages they came from
+        return stored(name, page_items, map_item, label)
+
+    monkeypatch.setattr(importer, "import_items", counted)
+    saved: list[dict] = []
+    original = StateStore.save
+
+    def record(self, source, state):  # type: ignore[no-untyped-def]
+        saved.append(dict(state.cursor))
+        original(self, source, state)
+
+    monkeypatch.setattr(StateStore, "save", record)
+    pages = [Page(items(41, 42), {"n": 1}), Page([], {"n": 2}), Page(items(43), {"n": 3})]
+    result = run_once(Scripted(pages), importer, states)
+    assert writes == [3] and result.stored == 3 and result.pages == 3
+    assert saved[0] == {"n": 3}  # the intermediate cursors were never needed
     assert states.load("s").cursor == {"n": 3}
 
 
