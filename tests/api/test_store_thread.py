@@ -45,3 +45,58 @@ def test_errors_reach_the_caller_and_shutdown_drains_then_refuses() -> None:
     assert last.result(0) == "done"
     with pytest.raises(RuntimeError, match="shut down"):
         executor.submit(lambda: None)
+
+
+def test_reads_run_side_by_side_but_never_beside_a_call_of_the_store_thread() -> None:
+    executor = StoreExecutor()
+    both_in = threading.Barrier(2, timeout=5)
+    log: list[str] = []
+    lock = threading.Lock()
+    inside = {"reads": 0, "alone": 0, "overlap": False}
+
+    def enter(kind: str) -> None:
+        with lock:
+            inside[kind] += 1
+            if inside["alone"] and (inside["reads"] or inside["alone"] > 1):
+                inside["overlap"] = True
+
+    def leave(kind: str) -> None:
+        with lock:
+            inside[kind] -= 1
+
+    def read(name: str, meet: bool) -> str:
+        enter("reads")
+        if meet:
+            both_in.wait()  # only returns if two reads are inside at once
+        log.append(name)
+        leave("reads")
+        return name
+
+    first = [executor.submit_read(lambda n=n: read(n, True)) for n in ("r1", "r2")]
+    assert sorted(f.result(5) for f in first) == ["r1", "r2"]
+
+    release = threading.Event()
+
+    def slow_read() -> str:
+        enter("reads")
+        release.wait(5)
+        leave("reads")
+        return "slow"
+
+    def write() -> str:
+        enter("alone")
+        leave("alone")
+        return "write"
+
+    running = executor.submit_read(slow_read)
+    while not inside["reads"]:
+        threading.Event().wait(0.01)
+    waiting_write = executor.submit_first(write)
+    later_read = executor.submit_read(lambda: read("r3", False))
+    threading.Event().wait(0.2)
+    assert not waiting_write.done() and not later_read.done()  # the write waits, and blocks reads
+    release.set()
+    assert running.result(5) == "slow" and waiting_write.result(5) == "write"
+    assert later_read.result(5) == "r3"
+    assert not inside["overlap"]
+    executor.shutdown()

@@ -8,7 +8,7 @@ hands its work to `cached_answer`, which answers, in this order:
    an older one whose window no write has reached since it was computed (the store's
    ChangeLog; last week's dashboard stays valid while the live pipeline adds today's posts);
 2. by waiting for the same request already being computed (one computation, many answers);
-3. by computing it on the store's thread.
+3. by computing it on one of the store's readers (api/store_thread.py).
 
 The key is the workspace, the path, every query parameter and every topic's version, so an
 edited topic is seen at once. `Cache-Control: no-cache` asks for a fresh answer, and the
@@ -24,7 +24,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import JSONResponse
 
-from hubbub.api.deps import app_state, run_on_store
+from hubbub.api.deps import app_state, read_on_store, run_on_store
 from hubbub.api.service import Service
 from hubbub.errors import HubbubError
 from hubbub.topics import make_filters
@@ -89,7 +89,7 @@ async def _compute(
     # The mark is taken before the work starts, so a write landing during it makes the entry
     # stale rather than letting it hide that write.
     mark = changes.mark() if changes is not None else None
-    found = await run_on_store(request, work)
+    found = await read_on_store(request, work)
     cache.put(key, found, mark)
     return found
 

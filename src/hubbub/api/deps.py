@@ -139,3 +139,9 @@ async def run_on_store(request: Request, work: Callable[[], T]) -> T:
     """Run `work` on the store's thread (one at a time) without blocking the event loop."""
     loop = asyncio.get_running_loop()
     return await loop.run_in_executor(app_state(request).executor, work)
+
+
+async def read_on_store(request: Request, work: Callable[[], T]) -> T:
+    """Run `work`, which only reads (a figure, a page of posts), beside other reads; never
+    during a call that may write (api/store_thread.py)."""
+    return await asyncio.wrap_future(app_state(request).executor.submit_read(work))

@@ -17,6 +17,8 @@ import typer
 
 from hubbub.cli.common import HomeOption, console, home_path
 
+KEEP_ALIVE_SECONDS = 75  # idle keep-alive: let the client close first (httpx: after 5 s)
+
 
 def register(app: typer.Typer) -> None:
     app.command("serve")(serve)
@@ -92,7 +94,13 @@ def serve_home(
     app = create_app(path, state=state)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     url = f"http://{shown}:{port}"
-    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="info"))
+    # Keep-alive longer than a dashboard's pause between views: with uvicorn's 5 s default the
+    # server closed connections a browser was about to reuse, and those requests failed
+    # (bench/load.py: ReadError).
+    config = uvicorn.Config(
+        app, host=host, port=port, log_level="info", timeout_keep_alive=KEEP_ALIVE_SECONDS
+    )
+    server = uvicorn.Server(config)
     write_server_file(path, url, state.local_token)
     state.on_close.append(lambda: remove_server_file(path))
     from hubbub.live.serve import start_live

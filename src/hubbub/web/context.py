@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 from fastapi import Depends, Request
 
-from hubbub.api.deps import app_state, run_on_store
+from hubbub.api.deps import app_state, read_on_store
 from hubbub.api.service import Service
 from hubbub.auth import Principal
 from hubbub.web.cache import FigureCache
@@ -42,13 +42,13 @@ class Page:
         return self.url(f"/topics/{quote(name, safe='')}{path}")
 
     async def cached(self, key: tuple[Any, ...], work: Callable[[], Any]) -> Any:
-        """`work()` on the store's thread, or its result from the last minute (web/cache.py).
+        """`work()` (a read) on a store reader, or its result from the last minute (web/cache.py).
         The key is completed with the workspace and the language of the labels."""
         figures: FigureCache = self.request.app.state.web_figures
         full_key = (self.workspace, self.t.lang, *key)
         found = figures.get(full_key)
         if found is None:
-            found = await run_on_store(self.request, work)
+            found = await read_on_store(self.request, work)
             figures.put(full_key, found)
         return found
 
