@@ -144,4 +144,10 @@ async def run_on_store(request: Request, work: Callable[[], T]) -> T:
 async def read_on_store(request: Request, work: Callable[[], T]) -> T:
     """Run `work`, which only reads (a figure, a page of posts), beside other reads; never
     during a call that may write (api/store_thread.py)."""
-    return await asyncio.wrap_future(app_state(request).executor.submit_read(work))
+    state = app_state(request)
+
+    def read() -> T:
+        with state.get_store().reading():
+            return work()
+
+    return await asyncio.wrap_future(state.executor.submit_read(read))

@@ -9,6 +9,9 @@ from __future__ import annotations
 import fcntl
 import os
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +36,8 @@ class EmbeddedStore(BaseStore):
             from chdb import session
 
             self._session = session.Session(str(self.data_dir))
+            self._readers = threading.local()
+            self._reader_sessions: list[Any] = []
         except Exception as exc:  # chdb raises its own error types for a locked/corrupt dir
             self._release_lock()
             raise StoreError(
@@ -71,11 +76,39 @@ class EmbeddedStore(BaseStore):
             self._lock_file = None
 
     def close(self) -> None:
+        for reader in getattr(self, "_reader_sessions", []):
+            reader.close()
+        self._reader_sessions = []
         session = getattr(self, "_session", None)
         if session is not None:
             session.close()
             self._session = None  # type: ignore[assignment]
         self._release_lock()
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """Queries of this thread, until the block ends, go through its own session.
+
+        One chdb session must not run two queries at once: their query parameters are the
+        session's, and one query's replace the other's ("Substitution `slice` is not set").
+        Sessions of one process on one directory share its engine and its data, so each
+        reader thread gets a session of its own, opened at its first read and kept until the
+        store closes. Only reads may run beside each other (api/store_thread.py).
+        """
+        if self._session is None:
+            raise StoreError("the store is closed")
+        session = getattr(self._readers, "session", None)
+        if session is None:
+            from chdb import session as chdb_session
+
+            session = chdb_session.Session(str(self.data_dir))
+            self._reader_sessions.append(session)
+            self._readers.session = session
+        self._readers.active = True
+        try:
+            yield
+        finally:
+            self._readers.active = False
 
     def __enter__(self) -> EmbeddedStore:
         return self
@@ -97,12 +130,15 @@ class EmbeddedStore(BaseStore):
     def _run(self, sql: str, params: dict[str, Any] | None, fmt: str, tables: dict[str, Any]):  # type: ignore[no-untyped-def]
         if self._session is None:
             raise StoreError("the store is closed")
+        session = (
+            self._readers.session if getattr(self._readers, "active", False) else self._session
+        )
         # chdb's Python() table function finds Arrow tables by name in the calling frames'
         # globals, so tables passed in are exposed as _hubbub_tbl_<name> for the query's life.
         for name, table in tables.items():
             globals()[f"_hubbub_tbl_{name}"] = table
         try:
-            return self._session.query(sql, fmt, params=encode_params(params) if params else None)
+            return session.query(sql, fmt, params=encode_params(params) if params else None)
         except Exception as exc:
             raise StoreError(f"store query failed: {first_line(exc)}") from None
         finally:
@@ -111,20 +147,29 @@ class EmbeddedStore(BaseStore):
 
     # ---- writes ----------------------------------------------------------------------------
     def existing_keys(self, table: pa.Table) -> set[tuple[str, str]]:
-        """Which (platform, platform_id) of `table` are already stored."""
-        keys = table.select(["platform", "platform_id"])
+        """Which (platform, platform_id) of `table` are already stored.
+
+        The query matches the ids alone and the pairs are checked here: it reads every stored id
+        (the sort key starts with created_at), a cost that grows with the store, and probing a
+        set of strings costs about half as much as a set of (platform, id) tuples (measured).
+        """
+        keys = table.select(["platform_id"])
         globals()["_hubbub_keys"] = keys
         try:
             out = self._session.query(
-                f"SELECT platform, platform_id FROM {POSTS} WHERE (platform, platform_id) IN "
-                "(SELECT platform, platform_id FROM Python(_hubbub_keys))",
+                f"SELECT platform, platform_id FROM {POSTS} WHERE platform_id IN "
+                "(SELECT platform_id FROM Python(_hubbub_keys))",
                 "JSONCompactEachRow",
             )
         except Exception as exc:
             raise StoreError(f"store query failed: {str(exc).splitlines()[0]}") from None
         finally:
             globals().pop("_hubbub_keys", None)
-        return {tuple(orjson.loads(line)) for line in out.bytes().splitlines() if line}  # type: ignore[misc]
+        found = {tuple(orjson.loads(line)) for line in out.bytes().splitlines() if line}
+        if not found:
+            return set()
+        wanted = zip(table["platform"].to_pylist(), table["platform_id"].to_pylist(), strict=True)
+        return found.intersection(wanted)  # type: ignore[arg-type]
 
     def insert_arrow(self, table_name: str, table: pa.Table) -> None:
         """Insert an Arrow table (columns in the target's order) as one INSERT.
@@ -134,13 +179,18 @@ class EmbeddedStore(BaseStore):
         anyway, so building them at insert too cost 70 % of the insert (18.1 vs 5.4 µs per post,
         docs/design.md). A query reads a part without them in full, with the same answer; only
         the newest, small parts are in that state, until their first merge.
+
+        `optimize_on_insert = 0`: ReplacingMergeTree would otherwise sort-merge each inserted
+        block to fold rows with equal keys, but every writer inserts rows `filter_new` left
+        (no key twice), so that pass found nothing and cost ~2 µs per post (measured).
         """
         if self._session is None:
             raise StoreError("the store is closed")
         globals()["_hubbub_new"] = table
         try:
             self._session.query(
-                f"INSERT INTO {table_name} SETTINGS materialize_skip_indexes_on_insert = 0 "
+                f"INSERT INTO {table_name} SETTINGS materialize_skip_indexes_on_insert = 0, "
+                "optimize_on_insert = 0 "
                 "SELECT * FROM Python(_hubbub_new)"
             )
         except Exception as exc:

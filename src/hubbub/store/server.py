@@ -24,6 +24,8 @@ from __future__ import annotations
 import logging
 import os
 import re
+import threading
+from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -103,6 +105,10 @@ class ServerStore(BaseStore):
         self.url = redact(url)
         self.home = None  # no workspace directory: the data is on the server
         self._cluster = cluster or None
+        # Over HTTP each query is its own request (no session), so reads may overlap; chdb's
+        # backend of clickhouse-connect (the `chdb://` test double) has one session, whose
+        # query parameters two queries at once would overwrite: its reads take turns.
+        self._turns = threading.Lock() if url.startswith("chdb:") else None
         try:
             self._migrate()
         except StoreError:
@@ -116,6 +122,9 @@ class ServerStore(BaseStore):
 
     def __enter__(self) -> ServerStore:
         return self
+
+    def reading(self) -> AbstractContextManager[Any]:
+        return self._turns if self._turns is not None else nullcontext()
 
     # ---- SQL -------------------------------------------------------------------------------
     def _call(self, method: str, *args: Any, **kwargs: Any) -> Any:
