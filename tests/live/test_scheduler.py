@@ -90,3 +90,45 @@ def test_the_near_duplicate_state_lives_across_runs_and_is_saved_by_the_schedule
     assert saved == [tmp_path / "state"]
     scheduler.save_state()  # nothing new since: not written again
     assert len(saved) == 1
+
+
+def test_new_posts_are_enriched_in_a_worker_process_then_by_the_stateful_tail(
+    tmp_path, memory_store
+):
+    """The stateless enrichers run in the scheduler's worker process (models loaded once, at
+    start), only on rows the store does not hold; the tail (dedup, flags) then runs here."""
+    import os
+
+    add_source(tmp_path, SourceConfig("news", "rss", url="https://news.example/feed.atom"))
+    inserted: list[object] = []
+    real_insert = memory_store.insert
+    memory_store.insert = lambda table: inserted.append(table) or real_insert(table)
+    options = {
+        "transport": httpx.MockTransport(lambda r: httpx.Response(200, content=FEED)),
+        "sleep": lambda s: None,
+    }
+    scheduler = SourceScheduler(
+        tmp_path,
+        TappedStore(memory_store, MemoryBus()),
+        enrichers=("language", "sentiment", "dedup", "flags"),
+        clock=Clock(),
+        connector_options=options,
+    )
+    scheduler.start()  # loads the models in the worker before the first run
+    try:
+        worker = scheduler._enrich._pool  # type: ignore[union-attr]
+        assert worker is not None
+        pids = {p.pid for p in worker._processes.values()}  # type: ignore[attr-defined]
+        assert pids and os.getpid() not in pids
+        for _ in range(300):  # the loop's first run, within 30 s
+            if inserted:
+                break
+            scheduler._stop.wait(0.1)
+    finally:
+        scheduler.stop()
+    table = inserted[0]
+    rows = table.to_pylist()
+    assert rows and all(r["lang"] for r in rows)
+    assert all(r["sentiment"] in ("positive", "neutral", "negative") for r in rows)
+    assert all(r["dup_cluster"] for r in rows)  # the tail ran after the worker's part
+    assert scheduler._enrich._pool is None  # type: ignore[union-attr]  (closed with the scheduler)

@@ -30,6 +30,7 @@ from hubbub.connectors.sources import load_sources, make_connector
 from hubbub.enrich.pipeline import Pipeline
 from hubbub.enrich.registry import save_state
 from hubbub.errors import HubbubError
+from hubbub.live.enrich_process import EnrichProcess
 
 log = logging.getLogger("hubbub.live")
 STATE_SAVE_SECONDS = 300.0
@@ -60,14 +61,17 @@ class SourceScheduler:
         self._thread: threading.Thread | None = None
         self.results: list[RunResult] = []
         self._tail: Pipeline | None = None
+        self._enrich: EnrichProcess | None = None
         self._tail_dirty = False
         self._tail_saved_at = clock()
 
     def start(self) -> None:
-        # The near-duplicate index is loaded now, before the server answers: on a home of a
-        # million posts that takes seconds of CPU, better spent at start than during the first
-        # dashboards.
-        self._owner_tail()
+        # The near-duplicate index and the enrichment models are loaded now, before the server
+        # answers: on a home of a million posts that takes seconds of CPU, better spent at
+        # start than during the first dashboards.
+        enrich = self._enrichment()
+        if enrich is not None:
+            enrich.start().result()
         self._thread = threading.Thread(target=self._loop, name="hubbub-sources", daemon=True)
         self._thread.start()
 
@@ -76,6 +80,8 @@ class SourceScheduler:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout)
+        if self._enrich is not None:
+            self._enrich.close()
 
     def _loop(self) -> None:
         while not self._stop.is_set():
@@ -95,10 +101,13 @@ class SourceScheduler:
             save_state(self._tail, self.home / "state")
             self._tail_dirty = False
 
-    def _owner_tail(self) -> Pipeline | None:
-        if self._tail is None and self.enrichers:
+    def _enrichment(self) -> EnrichProcess | None:
+        """The enrichers, for new rows: the stateless ones in a worker process, then the
+        stateful tail here (hubbub.live.enrich_process)."""
+        if self._enrich is None and self.enrichers:
             self._tail = owner_tail(self.enrichers, self.home)
-        return self._tail
+            self._enrich = EnrichProcess(self.enrichers, self._tail)
+        return self._enrich
 
     def run_due(self) -> list[RunResult]:
         """Run every source whose time has come (once each); returns their results."""
@@ -126,8 +135,7 @@ class SourceScheduler:
                 self.store,
                 self.home,
                 archive=self.archive,
-                enrichers=self.enrichers,
-                owner_pipeline=self._owner_tail(),
+                owner_pipeline=self._enrichment(),  # type: ignore[arg-type]
             ) as importer,
             make_connector(config, **self.connector_options) as connector,
         ):

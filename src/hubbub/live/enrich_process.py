@@ -1,0 +1,92 @@
+"""The live pipeline's stateless enrichers, in a worker process of their own.
+
+A server collecting 1,000 posts a second spent a quarter of its time enriching them on the
+sources thread (language, sentiment with its sentence encoder, emotion, keyphrases), holding
+the GIL the HTTP loop and the store's readers also need, on one core. Here those enrichers run
+in one long-lived worker process (models loaded once), on the rows the store does not hold yet,
+and the stateful tail (near-duplicates, then flags) runs after them in the server, as before:
+same enrichers, same order, same columns. The table travels as Arrow IPC.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any
+
+import pyarrow as pa
+
+from hubbub.enrich.pipeline import Pipeline
+
+_HEADS: dict[tuple[str, ...], Pipeline] = {}  # in the worker: the head of each enricher list
+
+
+class EnrichProcess:
+    """`enrich_table` like a Pipeline's, computed by the stateless head of `enrichers` in a
+    worker process; then `tail` (a Pipeline) in this process."""
+
+    def __init__(self, enrichers: tuple[str, ...], tail: Pipeline | None) -> None:
+        self.enrichers = tuple(enrichers)
+        self.tail = tail
+        self._pool: ProcessPoolExecutor | None = None
+
+    def start(self) -> Future[int]:
+        """Start the worker and load its models now (returns when they are loaded)."""
+        return self._executor().submit(_warm, self.enrichers)
+
+    def enrich_table(self, table: pa.Table, errors: list[str] | None = None) -> pa.Table:
+        if table.num_rows and self.enrichers:
+            data, found = self._executor().submit(_enrich, self.enrichers, _ipc(table)).result()
+            table = pa.ipc.open_stream(data).read_all()
+            if errors is not None:
+                errors.extend(found)
+        if self.tail is not None:
+            table = self.tail.enrich_table(table, errors)
+        return table
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def _executor(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            # forkserver, as the importer's workers: never fork a process running chdb threads.
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["hubbub.live.enrich_process"])
+            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+        return self._pool
+
+
+def _head(enrichers: tuple[str, ...]) -> Pipeline:
+    if enrichers not in _HEADS:
+        from hubbub.enrich.registry import build
+
+        _HEADS[enrichers] = build(list(enrichers)).split()[0]
+    return _HEADS[enrichers]
+
+
+def _warm(enrichers: tuple[str, ...]) -> int:
+    """Enrich a few sample posts, which loads every model the head uses."""
+    from datetime import UTC, datetime
+
+    from hubbub.models import Post
+    from hubbub.store.rows import posts_table
+
+    now = datetime.now(UTC)
+    samples = ["Loving the new phone!", "电池续航太差了", "Le service client est lent"]
+    posts = [Post("warm", str(n), now, text=text) for n, text in enumerate(samples)]
+    return _head(enrichers).enrich_table(posts_table(posts, now)).num_rows
+
+
+def _enrich(enrichers: tuple[str, ...], data: bytes) -> tuple[bytes, list[str]]:
+    errors: list[str] = []
+    table = _head(enrichers).enrich_table(pa.ipc.open_stream(data).read_all(), errors)
+    return _ipc(table), errors
+
+
+def _ipc(table: pa.Table) -> Any:
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
