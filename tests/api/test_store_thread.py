@@ -92,6 +92,8 @@ def test_reads_run_side_by_side_but_never_beside_a_call_of_the_store_thread() ->
     while not inside["reads"]:
         threading.Event().wait(0.01)
     waiting_write = executor.submit_first(write)
+    while not executor._gate._waiting:  # the store thread waits at the gate for the read
+        threading.Event().wait(0.01)
     later_read = executor.submit_read(lambda: read("r3", False))
     threading.Event().wait(0.2)
     assert not waiting_write.done() and not later_read.done()  # the write waits, and blocks reads

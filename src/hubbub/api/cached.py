@@ -21,8 +21,9 @@ import asyncio
 from collections.abc import Callable, Hashable
 from typing import Any
 
+import orjson
 from fastapi import Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 
 from hubbub.api.deps import app_state, read_on_store, run_on_store
 from hubbub.api.service import Service
@@ -62,10 +63,10 @@ async def cached_answer(
 
     if "no-cache" in request.headers.get("cache-control", "").lower():
         found = await _compute(request, cache, key, work, changes)
-        return JSONResponse(found, headers={"X-Hubbub-Cache": "miss"})
+        return _answer(found, "miss")
     found = cache.get(key, still_valid)
     if found is not None:
-        return JSONResponse(found, headers={"X-Hubbub-Cache": "hit"})
+        return _answer(found, "hit")
     inflight: dict[Hashable, asyncio.Task[Any]] = request.app.state.api_inflight
     task = inflight.get(key)
     state = "shared"
@@ -76,7 +77,11 @@ async def cached_answer(
         state = "miss"
     # shield: a caller that goes away does not cancel the answer others wait for.
     found = await asyncio.shield(task)
-    return JSONResponse(found, headers={"X-Hubbub-Cache": state})
+    return _answer(found, state)
+
+
+def _answer(body: bytes, state: str) -> Response:
+    return Response(body, media_type="application/json", headers={"X-Hubbub-Cache": state})
 
 
 async def _compute(
@@ -89,7 +94,8 @@ async def _compute(
     # The mark is taken before the work starts, so a write landing during it makes the entry
     # stale rather than letting it hide that write.
     mark = changes.mark() if changes is not None else None
-    found = await read_on_store(request, work)
+    # Kept as JSON bytes: a hit is then answered without serialising the figure again.
+    found = orjson.dumps(await read_on_store(request, work), option=orjson.OPT_NON_STR_KEYS)
     cache.put(key, found, mark)
     return found
 
