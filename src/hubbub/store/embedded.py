@@ -102,6 +102,10 @@ class EmbeddedStore(BaseStore):
             from chdb import session as chdb_session
 
             session = chdb_session.Session(str(self.data_dir))
+            # Readers run side by side, one per core: a query's own threads would only
+            # contend with the other reader's (a figure on a 400k-post slice took the same
+            # time or less on one thread, for less CPU; bench/load.py).
+            session.query("SET max_threads = 1")
             self._reader_sessions.append(session)
             self._readers.session = session
         self._readers.active = True
