@@ -71,7 +71,8 @@ class SourceScheduler:
         # start than during the first dashboards.
         enrich = self._enrichment()
         if enrich is not None:
-            enrich.start().result()
+            for loaded in enrich.start():
+                loaded.result()
         self._thread = threading.Thread(target=self._loop, name="hubbub-sources", daemon=True)
         self._thread.start()
 
