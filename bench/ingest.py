@@ -65,7 +65,7 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--workers", type=int, default=0, help="0: one per core, max 2")
-    parser.add_argument("--batch", type=int, default=20_000)
+    parser.add_argument("--batch", type=int, default=100_000, help="posts per store write")
     parser.add_argument("--no-archive", action="store_true")
     parser.add_argument("--source", type=Path, help="import this NDJSON file, not generated posts")
     args = parser.parse_args()

@@ -29,7 +29,7 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("home", "~/.hubbub", "Workspace home: the store, raw archive and rejects live here."),
-    Setting("import_batch", 20_000, "Posts per store write during imports.", minimum=1),
+    Setting("import_batch", 100_000, "Posts per store write during imports.", minimum=1),
     Setting(
         "import_workers",
         0,

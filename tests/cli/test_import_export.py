@@ -253,5 +253,5 @@ def test_init_writes_a_template_that_is_valid_toml_when_uncommented(tmp_path):
     ]
     parsed = tomllib.loads("\n".join(settings_lines))
     assert parsed["archive_raw"] is True
-    assert parsed["import_batch"] == 20000
+    assert parsed["import_batch"] == 100000
     assert parsed["enrichers"].startswith("language,")

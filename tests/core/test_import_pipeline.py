@@ -91,3 +91,31 @@ def test_worker_processes_give_the_same_result(store, monkeypatch):
     data = ndjson([{"id": i % 3000, "t": "2026-10-01T00:00:00Z"} for i in range(5000)])
     summary = run(store, data, batch_units=500, workers=2).summary
     assert (summary.imported, summary.duplicates, store.count()) == (3000, 2000, 3000)
+
+
+def map_on_platform(item: dict) -> Post:
+    return Post(
+        platform=item["p"],
+        platform_id=str(item["id"]),
+        created_at=parse_time("2026-10-01T00:00:00Z"),
+    )
+
+
+ON_PLATFORM = ImportFormat("onp", "test format", lambda h, n: True, units, parse, map_on_platform)
+
+
+def test_same_id_on_another_platform_is_new_and_only_new_lines_are_archived(store):
+    def go(items):
+        data = ndjson(items)
+        with Importer(store, store.home) as importer:
+            importer.import_units(ON_PLATFORM, units(io.BytesIO(data)), "t.ndjson", len(data))
+        return importer.summary
+
+    first = go([{"p": "x", "id": 1}, {"p": "x", "id": 2}])
+    # Same ids on another platform are other posts; x:2 is stored already, y:1 repeats in-batch.
+    second = go(
+        [{"p": "y", "id": 1}, {"p": "x", "id": 2}, {"p": "y", "id": 2}, {"p": "y", "id": 1}]
+    )
+    assert (first.imported, second.imported, second.duplicates, store.count()) == (2, 2, 2, 4)
+    archived = [i for f in (store.home / "raw" / "onp").glob("*.zst") for i in read_archive(f)]
+    assert sorted((i["p"], i["id"]) for i in archived) == [("x", 1), ("x", 2), ("y", 1), ("y", 2)]

@@ -11,6 +11,7 @@ character bigrams that let the store's text index find candidates for such a sub
 from __future__ import annotations
 
 import re
+from itertools import islice
 from operator import add
 
 import rjieba
@@ -61,7 +62,8 @@ def tokens_and_grams(folded: str) -> tuple[list[str], list[str]]:
 
 # Segmentation and bigrams of a CJK run, by run: the same phrases recur across posts (a
 # brand, a slogan, a repost's text), and rjieba plus the bigram loop cost ~1 µs per run.
-# Cleared when full, so memory stays bounded.
+# The oldest quarter is dropped when full (the runs just seen recur most), so memory stays
+# bounded.
 _CJK_CACHE: dict[str, tuple[list[str], dict[str, None]]] = {}
 _CJK_CACHE_MAX = 100_000
 
@@ -70,6 +72,7 @@ def _segment(run: str) -> tuple[list[str], dict[str, None]]:
     tokens = rjieba.cut(run) if _HAN_RUN.match(run) else [run]
     grams = {run: None} if len(run) == 1 else dict.fromkeys(map(add, run, run[1:]))
     if len(_CJK_CACHE) >= _CJK_CACHE_MAX:
-        _CJK_CACHE.clear()
+        for old in list(islice(_CJK_CACHE, _CJK_CACHE_MAX // 4)):
+            del _CJK_CACHE[old]
     _CJK_CACHE[run] = (tokens, grams)
     return tokens, grams

@@ -8,6 +8,7 @@ per line, as twarc2 and most collectors write them, or a single pretty-printed r
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
@@ -22,6 +23,7 @@ MAX_DOCUMENT_BYTES = settings.limit("document_bytes")
 # and deriving the text of a huge post would take many times its size in memory.
 MAX_LINE_BYTES = settings.limit("line_bytes")
 _BOM = b"\xef\xbb\xbf"
+_READ_BYTES = 1 << 20
 
 
 class TooLong(bytes):
@@ -66,16 +68,56 @@ def loads(unit: bytes) -> Any:
 
 
 def line_units(stream: BinaryIO) -> Iterator[Unit]:
-    """Non-blank lines with their 1-based line numbers, without line ends or a UTF-8 BOM."""
-    for lineno, raw in _bounded_lines(stream):
-        if isinstance(raw, TooLong):
-            yield lineno, raw
-            continue
-        line = raw.strip()
-        if lineno == 1:
+    """Non-blank lines with their 1-based line numbers, without line ends or a UTF-8 BOM.
+
+    The same units as reading `_bounded_lines` would give, read a block at a time and split
+    in C: one `readline` per line cost the importing process ~1 µs per post. A line over
+    MAX_LINE_BYTES is a `TooLong` (its size counts its newline), its bytes dropped as they come.
+    """
+    lineno = 0
+    carry = b""
+    overlong = -1  # bytes so far of an over-long line being dropped; -1: none
+    while chunk := _read_block(stream):
+        if overlong >= 0:
+            end = chunk.find(b"\n")
+            if end < 0:
+                overlong += len(chunk)
+                continue
+            lineno += 1
+            yield lineno, TooLong(str(overlong + end + 1).encode())
+            overlong = -1
+            chunk = chunk[end + 1 :]
+        lines = (carry + chunk if carry else chunk).split(b"\n")
+        carry = lines.pop()  # the unfinished last line (b"" after a newline)
+        for raw in lines:
+            lineno += 1
+            if len(raw) > MAX_LINE_BYTES:
+                yield lineno, TooLong(str(len(raw) + 1).encode())
+                continue
+            line = raw.strip()
+            if lineno == 1:
+                line = line.removeprefix(_BOM).strip()
+            if line:
+                yield lineno, line
+        if len(carry) > MAX_LINE_BYTES:
+            overlong, carry = len(carry), b""
+    if overlong >= 0:
+        yield lineno + 1, TooLong(str(overlong).encode())
+    elif carry:
+        line = carry.strip()
+        if lineno == 0:
             line = line.removeprefix(_BOM).strip()
         if line:
-            yield lineno, line
+            yield lineno + 1, line
+
+
+def _read_block(stream: BinaryIO) -> bytes:
+    """The next block of a stream: large from a plain file; from a decompressing stream, what
+    one read of it gives (`read1`), as `readline` would read it, so a damaged file still
+    delivers every line decompressed before the damage (a large read would drop them)."""
+    if isinstance(getattr(stream, "raw", None), io.FileIO) or not hasattr(stream, "read1"):
+        return stream.read(_READ_BYTES)
+    return stream.read1(-1)
 
 
 def json_units(stream: BinaryIO, max_bytes: int = MAX_DOCUMENT_BYTES) -> Iterator[Unit]:
