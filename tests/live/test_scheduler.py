@@ -24,6 +24,21 @@ class Clock:
         return self.now
 
 
+def feed_scheduler(home: Path, store: object, enrichers: tuple[str, ...]) -> SourceScheduler:
+    """A scheduler whose sources all get the Atom feed fixture."""
+    options = {
+        "transport": httpx.MockTransport(lambda r: httpx.Response(200, content=FEED)),
+        "sleep": lambda s: None,
+    }
+    return SourceScheduler(
+        home,
+        TappedStore(store, MemoryBus()),
+        enrichers=enrichers,
+        clock=Clock(),
+        connector_options=options,
+    )
+
+
 def test_a_source_runs_when_due_and_resumes_without_duplicates(tmp_path, memory_store):
     add_source(
         tmp_path,
@@ -72,17 +87,7 @@ def test_the_near_duplicate_state_lives_across_runs_and_is_saved_by_the_schedule
     monkeypatch.setattr(module, "owner_tail", lambda *a: built.append(1) or real_tail(*a))
     saved: list[Path] = []
     monkeypatch.setattr(module, "save_state", lambda tail, where: saved.append(where))
-    options = {
-        "transport": httpx.MockTransport(lambda r: httpx.Response(200, content=FEED)),
-        "sleep": lambda s: None,
-    }
-    scheduler = SourceScheduler(
-        tmp_path,
-        TappedStore(memory_store, MemoryBus()),
-        enrichers=("dedup",),
-        clock=Clock(),
-        connector_options=options,
-    )
+    scheduler = feed_scheduler(tmp_path, memory_store, ("dedup",))
     results = scheduler.run_due()
     assert [r.ok for r in results] == [True, True] and memory_store.stored > 0
     assert len(built) == 1 and saved == []  # one tail for both runs, nothing saved per run
@@ -103,17 +108,7 @@ def test_new_posts_are_enriched_in_a_worker_process_then_by_the_stateful_tail(
     inserted: list[object] = []
     real_insert = memory_store.insert
     memory_store.insert = lambda table: inserted.append(table) or real_insert(table)
-    options = {
-        "transport": httpx.MockTransport(lambda r: httpx.Response(200, content=FEED)),
-        "sleep": lambda s: None,
-    }
-    scheduler = SourceScheduler(
-        tmp_path,
-        TappedStore(memory_store, MemoryBus()),
-        enrichers=("language", "sentiment", "dedup", "flags"),
-        clock=Clock(),
-        connector_options=options,
-    )
+    scheduler = feed_scheduler(tmp_path, memory_store, ("language", "sentiment", "dedup", "flags"))
     scheduler.start()  # loads the models in the worker before the first run
     try:
         worker = scheduler._enrich._pool  # type: ignore[union-attr]
