@@ -32,8 +32,9 @@ PREV_SENT = "v2"
 V1_SENTIMENT = {"tweeteval": 0.678, "smp_usual": 0.819, "smp_virus": 0.759}
 V1_UMSAB = {"ar": 0.612, "en": 0.689, "fr": 0.583, "de": 0.665}
 V1_UMSAB |= {"hi": 0.349, "it": 0.552, "pt": 0.554, "es": 0.509}
-PREV_EMO = "v1"
-V1_EMOTION = {"smp_usual": 0.687, "smp_virus": 0.549, "goemotions": 0.564, "clue": 0.324}
+PREV_EMO = "v2"
+V1_EMOTION = {"smp_usual": 0.695, "smp_virus": 0.573, "goemotions": 0.564, "clue": 0.334}
+V1_EMOTION["tweeteval"] = 0.679
 
 
 def macro_f1(gold: Sequence[str], pred: Sequence[str], labels: Sequence[str]) -> float:
@@ -217,6 +218,25 @@ def eval_emotion(data: Path) -> None:
         f"SMP2020 eval mean (official-style) {np.mean(f1s):.4f}  "
         "(published test: BERT-base usual 0.739; winner mean 0.747)"
     )
+    # Sentiment derived from the emotion (the sentiment model scores this task itself).
+    polarity = {"joy": "pos", "anger": "neg", "sadness": "neg", "fear": "neg", "neutral": "neu"}
+    for dom in ("usual", "virus"):
+        m = (src == f"smp-{dom}-eval") & (gold != "surprise")
+        g3 = [polarity[x] for x in gold[m]]
+        p3 = [polarity.get(x, "neu") for x in pred[m]]
+        print(
+            f"SMP2020 {dom} eval 3-class macro-F1 derived from the emotion "
+            f"{macro_f1(g3, p3, ['neg', 'neu', 'pos']):.4f}"
+        )
+    head = emotion._CLASSIFIER.model().embedding_head
+    if head is not None:
+        # Which posts were encoded: the n-gram model's top probability, before the blend.
+        logits, temps = emotion._CLASSIFIER.model().calibrated_logits(
+            [e.text for e in smp], ["zh"] * len(smp)
+        )
+        z = logits / temps
+        top = 1.0 / np.exp(z - z.max(axis=1, keepdims=True)).sum(axis=1)
+        print(f"(SMP eval posts encoded by the embedding head: {np.mean(top < head.gate):.2f})")
 
     ge = corpora.goemotions_ekman(data, "dev")
     ge_pred = [lab for lab, _ in emotion.predict_emotion([e.text for e in ge], ["en"] * len(ge))]
@@ -224,6 +244,14 @@ def eval_emotion(data: Path) -> None:
         f"GoEmotions Ekman dev (single-label) macro-F1 "
         f"{macro_f1([e.label for e in ge], ge_pred, emotion.EMOTION_LABELS):.4f}"
         f"  ({PREV_EMO} {V1_EMOTION['goemotions']:.3f}; published test, multi-label BERT: 0.624)"
+    )
+    tw = corpora.tweeteval_emotion(data, "val")
+    tw_pred = [lab for lab, _ in emotion.predict_emotion([e.text for e in tw], ["en"] * len(tw))]
+    tw_gold = [e.label for e in tw]
+    print(
+        f"TweetEval emotion val macro-F1 over anger, joy, sadness "
+        f"{macro_f1(tw_gold, tw_pred, ['anger', 'joy', 'sadness']):.4f}"
+        f"  ({PREV_EMO} {V1_EMOTION['tweeteval']:.3f})"
     )
     clue = corpora.clue_emotion_valid(data)
     clue_pred = [

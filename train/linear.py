@@ -7,6 +7,7 @@ import time
 import zlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from corpora import Example, overlap_key
@@ -139,7 +140,12 @@ def shipped_logits(path: Path, rows: Sequence[Example]) -> tuple[np.ndarray, np.
 
 
 def fit_embedding_head(
-    rows: Sequence[Example], labels: list[str], langs: list[str], c: float, mix: float
+    rows: Sequence[Example],
+    labels: list[str],
+    langs: list[str],
+    c: float,
+    mix: float,
+    sample_weight: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """The `embed_*` arrays of an `EmbeddingHead` for `langs`: a logistic regression over the
     sentence embeddings (and a language one-hot) of `rows`."""
@@ -149,7 +155,7 @@ def fit_embedding_head(
     print(f"  embedded {len(rows)} rows in {time.process_time() - t0:.0f}s CPU")
     x = head_inputs(emb, [e.lang for e in rows], onehot)
     y = np.array([labels.index(e.label) for e in rows])
-    model = LogisticRegression(C=c, max_iter=2000).fit(x, y)
+    model = LogisticRegression(C=c, max_iter=2000).fit(x, y, sample_weight=sample_weight)
     return {
         "embed_encoder": np.array(ENCODER),
         "embed_langs": np.array(langs),
@@ -220,6 +226,8 @@ def fit_model_and_heads(
         coef, bias, t = base_from(base, cfg, labels, lexicon)
         kept = heads_from(base, keep_heads, lexicon)
         head_langs = [g for g in head_langs if g not in kept]
+        if not head_langs:
+            return coef, bias, t, kept
         keep = np.array([e.lang in head_langs for e in train])
         w = w[keep]
         train = [e for e, k in zip(train, keep, strict=True) if k]
@@ -329,3 +337,20 @@ def export(
         **{f"meta_{k}": np.array(v) for k, v in meta.items()},
     )
     print(f"  wrote {path} ({path.stat().st_size / 1e6:.1f} MB)")
+
+
+def add_embedding_arguments(ap: Any, *, example: str, mix: float, gate: float) -> None:
+    """The options of a sentence-embedding head (shared by the sentiment and emotion scripts)."""
+    ap.add_argument(
+        "--embed-langs",
+        default="",
+        help=f"languages whose posts also get a sentence-embedding head, e.g. {example} ('': none)",
+    )
+    ap.add_argument("--embed-C", type=float, default=1.0)
+    ap.add_argument("--embed-mix", type=float, default=mix, help="weight of the n-gram model")
+    ap.add_argument(
+        "--embed-gate",
+        type=float,
+        default=gate,
+        help="encode only posts whose n-gram top probability is below this (> 1 = all)",
+    )

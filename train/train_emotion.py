@@ -1,6 +1,7 @@
 """Train the en+zh 7-class emotion model (hashed n-grams + softmax) and report validation.
 
     python train/train_emotion.py --data ../shared/data [--heads zh] [--base FILE]
+        [--keep-heads zh] [--embed-langs zh]
 
 Labels: anger, disgust, fear, joy, neutral, sadness, surprise (Ekman + neutral).
 Training: GoEmotions Ekman train (single-label comments), TweetEval emotion train (optimism → joy),
@@ -9,8 +10,12 @@ joy, none → neutral). Validation: SMP2020 eval (6-class macro-F1, disgust fold
 SMP has no disgust class), GoEmotions Ekman dev, TweetEval emotion val, CLUE emotion valid,
 computed once on the written file through the inference code. Choices are made on the tune
 slice, a fixed tenth of the training posts (see `linear.fit_calibrated`), where the calibration
-temperatures are fitted. Multilingual model + language heads and `--base` as in
-`train_sentiment.py`. Deterministic (lbfgs).
+temperatures are fitted. Multilingual model + language heads, `--base` and `--keep-heads` as in
+`train_sentiment.py`. `--embed-langs zh` adds a head over multilingual sentence embeddings
+(`enrich.embedding_head`), fitted on the Chinese training posts with the same class weights and
+averaged with the n-gram model (weight `--embed-mix`) for Chinese posts whose n-gram top
+probability is below `--embed-gate`; C, mix and gate were chosen on out-of-fold predictions of
+the training posts (`train/choose_emotion_embed.py`). Deterministic (lbfgs).
 """
 
 from __future__ import annotations
@@ -125,6 +130,10 @@ def main() -> None:
         type=Path,
         help="take the multilingual weights from this file instead of refitting them",
     )
+    ap.add_argument(
+        "--keep-heads", default="", help="with --base: copy these heads from it (e.g. zh)"
+    )
+    linear.add_embedding_arguments(ap, example="zh", mix=0.6, gate=0.5)
     args = ap.parse_args()
 
     cfg = FeatureConfig(
@@ -134,8 +143,27 @@ def main() -> None:
     head_langs = [g for g in args.heads.split(",") if g]
     w = weights(train, args.balance)
     coef, bias, t, heads = linear.fit_model_and_heads(
-        train, w, cfg, LABELS, scores, head_langs, args.C, args.base
+        train,
+        w,
+        cfg,
+        LABELS,
+        scores,
+        head_langs,
+        args.C,
+        args.base,
+        keep_heads=[g for g in args.keep_heads.split(",") if g],
     )
+
+    embed_langs = [g for g in args.embed_langs.split(",") if g]
+    embedding = None
+    if embed_langs:
+        print(f"embedding head for {embed_langs}:")
+        keep = np.array([e.lang in embed_langs for e in train])
+        rows = [e for e, k in zip(train, keep, strict=True) if k]
+        embedding = linear.fit_embedding_head(
+            rows, LABELS, embed_langs, args.embed_C, args.embed_mix, sample_weight=w[keep]
+        )
+        embedding["embed_gate"] = np.array(args.embed_gate, dtype=np.float32)
 
     linear.export(
         args.out,
@@ -145,10 +173,13 @@ def main() -> None:
         cfg,
         t,
         heads=heads,
+        embedding=embedding,
         trained_on="goemotions ekman train, tweeteval emotion train, smp2020 train, nlpcc2014",
         hyper=f"C={args.C} balance={args.balance} cjk_words={args.cjk_words}"
         f" negation={args.negation} lang_words={args.lang_words} heads={head_langs}"
-        f" base={args.base.name if args.base else 'refitted'}",
+        f" base={args.base.name if args.base else 'refitted'}"
+        f" kept_heads={args.keep_heads or 'none'} embed_langs={embed_langs}"
+        f" embed_C={args.embed_C} embed_mix={args.embed_mix} embed_gate={args.embed_gate}",
     )
     pooled = [e for rows in val.values() for e in rows]
     linear.report_validation(args.out, pooled, scores, LABELS, heads, t)

