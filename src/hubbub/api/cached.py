@@ -25,7 +25,7 @@ import orjson
 from fastapi import Request
 from fastapi.responses import Response
 
-from hubbub.api.deps import app_state, read_on_store, run_on_store
+from hubbub.api.deps import app_state, read_on_store
 from hubbub.api.service import Service
 from hubbub.errors import HubbubError
 from hubbub.topics import make_filters
@@ -41,14 +41,14 @@ async def cached_answer(
     *,
     reads_before_since: bool = False,
 ) -> Any:
-    """`work`'s answer (run on the store's thread), shared as described above.
+    """`work`'s answer (run on a store reader), shared as described above.
 
     `reads_before_since`: the answer also depends on posts before the `since` parameter (a
     comparison with the previous period, an emerging-terms baseline).
     """
     cache: FigureCache | None = getattr(request.app.state, "api_figures", None)
     if cache is None or cache.ttl <= 0:
-        return await run_on_store(request, work)
+        return await read_on_store(request, work)
     changes = getattr(app_state(request).store, "changes", None)
     key = (
         svc.workspace,
