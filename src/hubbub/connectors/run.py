@@ -25,8 +25,8 @@ from hubbub.errors import HubbubError, SourceAuthError, SourceError, SourceTrans
 from hubbub.logs import redact
 
 # A run's pages are stored together, up to this many items per store write: each write of
-# posts costs a fixed ~0.1 s in the store (its parts and the topic slices' views, measured by
-# bench/load.py's setup), so a page of 100 tweets per write would cost ~1 ms a post.
+# posts costs a fixed ~0.1 s in the store (its part, and each topic slice's view running its
+# query on it; bench/write_size.py), so a write per page of 100 tweets cost ~1.5 ms a post.
 STORE_EVERY_ITEMS = 5_000
 
 
