@@ -156,7 +156,7 @@ def handler_for(feed: Feed) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         # Headers and body go out in two writes: with Nagle's algorithm on, the body then waits
-        # for the client's delayed ACK (~40 ms a page; a third of a collection run's time).
+        # for the client's delayed ACK (a third of the collection thread's time in a profile).
         disable_nagle_algorithm = True
 
         def _send(self, status: int, body: Any) -> None:
