@@ -29,7 +29,12 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("home", "~/.hubbub", "Workspace home: the store, raw archive and rejects live here."),
-    Setting("import_batch", 100_000, "Posts per store write during imports.", minimum=1),
+    Setting(
+        "import_batch",
+        100_000,
+        "Posts per store write during imports (at most 20,000 with enrichment).",
+        minimum=1,
+    ),
     Setting(
         "import_workers",
         0,
@@ -113,8 +118,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "api_cache_seconds",
         30,
-        "Seconds an identical /v1/analytics request may be answered from the server's cache "
-        "(0: never); a topic edit is seen at once (docs/api.md).",
+        "Seconds an identical /v1/analytics or /v1/posts request may be answered from the "
+        "server's cache (0: never); past that, only while no post stored since falls in its "
+        "window; a topic edit is seen at once (docs/api.md).",
         minimum=0,
     ),
     Setting(

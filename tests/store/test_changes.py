@@ -50,3 +50,12 @@ def test_note_table_takes_the_bounds_of_created_at() -> None:
     assert log.touched(mark, ms[0], None)
     assert not log.touched(mark, None, ms[1])
     assert not log.touched(mark, ms[0] + 1, None)
+
+
+def test_a_store_others_also_write_to_counts_every_window_as_touched(store) -> None:
+    """A server store's writes come from other processes too (hubbub worker): this process
+    cannot vouch for any window, so cached figures live their TTL only."""
+    mark = store.changes.mark()
+    expected = type(store).__name__ == "ServerStore"
+    assert store.changes.touched(mark, 0, DAY) is expected
+    assert ChangeLog(others_write=True).touched(0, 0, DAY)

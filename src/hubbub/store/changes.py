@@ -10,7 +10,9 @@ before counts as valid.
 
 Only the last `KEEP` writes are remembered; a mark older than those counts as touched, so a
 forgotten write can never leave a stale entry valid. Held in memory by the process that owns
-the store (one process does), and thread-safe.
+the store, and thread-safe. A store other processes also write to (a ClickHouse server, fed
+by `hubbub worker` processes) keeps a log made with `others_write=True`: it cannot see their
+writes, so every window counts as touched and a cached figure lives its TTL only.
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ EVERYTHING = (-(2**63), 2**63 - 1)  # a write that counts for every window
 
 
 class ChangeLog:
-    def __init__(self, keep: int = KEEP) -> None:
+    def __init__(self, keep: int = KEEP, *, others_write: bool = False) -> None:
+        self.others_write = others_write
         self._writes: deque[tuple[int, int, int]] = deque(maxlen=keep)  # (seq, lo ms, hi ms)
         self._seq = 0
         self._lock = threading.Lock()
@@ -58,6 +61,8 @@ class ChangeLog:
 
     def touched(self, mark: int, lo_ms: int | None = None, hi_ms: int | None = None) -> bool:
         """Whether a write after `mark` stored a post created in [lo_ms, hi_ms) (None: open)."""
+        if self.others_write:
+            return True
         low = EVERYTHING[0] if lo_ms is None else lo_ms
         high = EVERYTHING[1] if hi_ms is None else hi_ms
         with self._lock:

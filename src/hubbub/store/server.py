@@ -27,6 +27,7 @@ import re
 import threading
 from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -35,6 +36,7 @@ import pyarrow as pa
 
 from hubbub.errors import ConfigError, StoreError
 from hubbub.store.base import DATABASE, POSTS, BaseStore
+from hubbub.store.changes import ChangeLog
 
 PASSWORD_ENV = "HUBBUB_CLICKHOUSE_PASSWORD"
 CA_FILE_ENV = "HUBBUB_CLICKHOUSE_CA_FILE"
@@ -122,6 +124,11 @@ class ServerStore(BaseStore):
 
     def __enter__(self) -> ServerStore:
         return self
+
+    @cached_property
+    def changes(self) -> ChangeLog:
+        """Write workers and other servers write here too, unseen by this process."""
+        return ChangeLog(others_write=True)
 
     def reading(self) -> AbstractContextManager[Any]:
         return self._turns if self._turns is not None else nullcontext()

@@ -11,11 +11,11 @@ character bigrams that let the store's text index find candidates for such a sub
 from __future__ import annotations
 
 import re
-from itertools import islice
 from operator import add
 
 import rjieba
 
+from hubbub.caches import make_room
 from hubbub.text.normalize import CJK_CLASS, HAN_CLASS
 
 URL_PATTERN = r"https?://[^\s<>\"'，。、！？）)\]】」]+"
@@ -71,8 +71,6 @@ _CJK_CACHE_MAX = 100_000
 def _segment(run: str) -> tuple[list[str], dict[str, None]]:
     tokens = rjieba.cut(run) if _HAN_RUN.match(run) else [run]
     grams = {run: None} if len(run) == 1 else dict.fromkeys(map(add, run, run[1:]))
-    if len(_CJK_CACHE) >= _CJK_CACHE_MAX:
-        for old in list(islice(_CJK_CACHE, _CJK_CACHE_MAX // 4)):
-            del _CJK_CACHE[old]
+    make_room(_CJK_CACHE, _CJK_CACHE_MAX)
     _CJK_CACHE[run] = (tokens, grams)
     return tokens, grams
