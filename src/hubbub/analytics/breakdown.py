@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from hubbub.analytics.daily import Tally, tally
 from hubbub.analytics.scope import SENTIMENT_KEY, UNKNOWN, Scope
 from hubbub.errors import ConfigError
 
@@ -36,14 +37,13 @@ class Breakdown:
 def breakdown(store: Any, scope: Scope, by: str = "platform") -> Breakdown:
     if by not in DIMENSIONS:
         raise ConfigError(f"cannot break down by {by!r}; use one of {', '.join(DIMENSIONS)}")
-    src = scope.source(store)
-    rows = store.rows(
-        f"SELECT {DIMENSIONS[by]} AS key, count() AS n FROM {src.table} WHERE {src.where} "
-        "GROUP BY key ORDER BY n DESC, key",
-        src.params,
+    counted = tally(store, scope, Tally(keys=(DIMENSIONS[by],)))
+    rows = sorted(
+        zip(counted["k0"].to_pylist(), counted["v0"].to_pylist(), strict=True),
+        key=lambda row: (-row[1], row[0]),
     )
     # 'UNKNOWN' from upperUTF8 of the country fallback reads as the same label as elsewhere.
-    pairs = [(UNKNOWN if r["key"] == UNKNOWN.upper() else r["key"], int(r["n"])) for r in rows]
+    pairs = [(UNKNOWN if key == UNKNOWN.upper() else key, int(n)) for key, n in rows]
     total = sum(n for _, n in pairs)
     items = [{"key": k, "count": n, "share": n / total} for k, n in pairs]
     return Breakdown(by, total, items)

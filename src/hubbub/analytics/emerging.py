@@ -22,8 +22,13 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from hubbub.analytics.daily import Tally, tally
 from hubbub.analytics.scope import Scope, iso
-from hubbub.analytics.top import terms_of
+from hubbub.analytics.top import counts_in, item_tally, ranked
 from hubbub.errors import ConfigError
 
 CRITICAL_G2 = 10.83  # chi-squared, 1 degree of freedom, p = 0.001
@@ -50,26 +55,22 @@ class Emerging:
         }
 
 
-def _xlogx(observed: str, expected: str) -> str:
-    # 0·ln(0/E) is 0 by continuity; guard it so a zero cell never yields NaN.
-    return f"if({observed} > 0, {observed} * ln({observed} / ({expected})), 0)"
-
-
-_NC, _NB = "{nc:Float64}", "{nb:Float64}"
-_N = f"({_NC} + {_NB})"
-_WITHOUT = f"({_N} - a - b)"  # posts of either window without the term
-G2_SQL = (
-    "2 * ("
-    + " + ".join(
-        [
-            _xlogx("a", f"{_NC} * (a + b) / {_N}"),
-            _xlogx("b", f"{_NB} * (a + b) / {_N}"),
-            _xlogx(f"({_NC} - a)", f"{_NC} * {_WITHOUT} / {_N}"),
-            _xlogx(f"({_NB} - b)", f"{_NB} * {_WITHOUT} / {_N}"),
-        ]
+def g2(a: np.ndarray, b: np.ndarray, nc: float, nb: float) -> np.ndarray:
+    """Dunning's G² of each term, from its posts now (a) and in the baseline (b)."""
+    n = nc + nb
+    without = n - a - b  # posts of either window without the term
+    cells = (
+        (a, nc * (a + b) / n),
+        (b, nb * (a + b) / n),
+        (nc - a, nc * without / n),
+        (nb - b, nb * without / n),
     )
-    + ")"
-)
+    total = np.zeros(len(a))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for observed, expected in cells:
+            # 0·ln(0/E) is 0 by continuity; guard it so a zero cell never yields NaN.
+            total += np.where(observed > 0, observed * np.log(observed / expected), 0.0)
+    return 2 * total
 
 
 def emerging(
@@ -87,39 +88,34 @@ def emerging(
     if not 1 <= int(limit) <= MAX_LIMIT:
         raise ConfigError(f"limit must be between 1 and {MAX_LIMIT}")
     baseline_since = scope.since - timedelta(days=baseline_days)
-    src = scope.with_window(baseline_since, scope.until).source(store)
-    where, params = src.where, dict(src.params)
-    current = "created_at >= {t_since:DateTime64(3, 'UTC')}"
-    params["t_since"] = scope.since
-    totals = store.rows(
-        f"SELECT countIf({current}) AS nc, countIf(NOT ({current})) AS nb "
-        f"FROM {src.table} WHERE {where}",
-        params,
-    )[0]
-    nc, nb = int(totals["nc"]), int(totals["nb"])
+    baseline = scope.with_window(baseline_since, scope.since)
+    nc, nb = _posts(store, scope), _posts(store, baseline)
     result = Emerging(iso(scope.since), iso(scope.until), iso(baseline_since), nc, nb)
     if not nc or not nb:
         return result  # without a baseline (or a present) nothing can be said to rise
-    terms, terms_params = terms_of(src)
-    params.update(terms_params, nc=float(nc), nb=float(nb), min_count=int(min_count))
-    rows = store.rows(
-        f"SELECT k AS term, countIf({current}) AS a, countIf(NOT ({current})) AS b, "
-        f"{G2_SQL} AS g2 FROM {src.table} ARRAY JOIN {terms} AS k WHERE {where} GROUP BY k "
-        "HAVING a >= {min_count:UInt64} AND a * {nb:Float64} > b * {nc:Float64} "
-        f"AND g2 >= {CRITICAL_G2} ORDER BY g2 DESC, term LIMIT {int(limit)}",
-        params,
-    )
-    items = []
-    for row in rows:
-        a, b = int(row["a"]), int(row["b"])
-        items.append(
-            {
-                "term": row["term"],
-                "count": a,
-                "baseline": b,
-                # What the baseline rate predicts for the current window, for the reader.
-                "expected": round(b * nc / nb, 2),
-                "score": round(float(row["g2"]), 3),
-            }
-        )
+    spec = item_tally("terms")
+    now = tally(store, scope, spec)
+    now = now.filter(pc.greater_equal(now["v0"], int(min_count)))
+    a = now["v0"].to_numpy().astype(np.float64)
+    b = np.asarray(counts_in(tally(store, baseline, spec), ["k0"], now), dtype=np.float64)
+    score = g2(a, b, float(nc), float(nb))
+    rising = (a * nb > b * nc) & (score >= CRITICAL_G2)
+    found = now.append_column("g2", pa.array(score)).append_column("b", pa.array(b))
+    best = ranked(found.filter(pa.array(rising)), "g2", ["k0"], int(limit))
+    items = [
+        {
+            "term": row["k0"],
+            "count": int(row["v0"]),
+            "baseline": int(row["b"]),
+            # What the baseline rate predicts for the current window, for the reader.
+            "expected": round(row["b"] * nc / nb, 2),
+            "score": round(float(row["g2"]), 3),
+        }
+        for row in best.to_pylist()
+    ]
     return Emerging(result.since, result.until, result.baseline_since, nc, nb, items)
+
+
+def _posts(store: Any, scope: Scope) -> int:
+    counted = tally(store, scope, Tally())
+    return int(counted["v0"][0].as_py()) if counted.num_rows else 0

@@ -203,24 +203,3 @@ def pct_change(current: float, previous: float) -> float | None:
     if not previous:
         return None
     return (current - previous) / previous
-
-
-def resolved_window(store: Any, scope: Scope) -> tuple[datetime, datetime] | None:
-    """The scope's window, with an open end closed by its first/last matching post.
-
-    None when the scope has no posts and no complete window of its own.
-    """
-    if scope.since is not None and scope.until is not None:
-        return scope.since, scope.until
-    src = scope.source(store)
-    row = store.rows(
-        "SELECT toUnixTimestamp64Milli(min(created_at)) AS lo, "
-        f"toUnixTimestamp64Milli(max(created_at)) AS hi, count() AS n "
-        f"FROM {src.table} WHERE {src.where}",
-        src.params,
-    )[0]
-    if not int(row["n"]):
-        return None
-    lo = datetime.fromtimestamp(int(row["lo"]) / 1000, UTC)
-    hi = datetime.fromtimestamp((int(row["hi"]) + 1) / 1000, UTC)  # until is exclusive
-    return scope.since or lo, scope.until or hi

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from hubbub.analytics.daily import Tally, tally
 from hubbub.analytics.scope import SENTIMENT_KEY, SENTIMENTS, UNKNOWN, Scope, iso
 from hubbub.analytics.volume import timeline
 
@@ -50,15 +51,10 @@ def sentiment(store: Any, scope: Scope, interval: str | None = None, tz: str = "
     """Label counts and net sentiment; with `interval`, also per bucket (one query either way:
     the overall counts are the sum of the buckets)."""
     if interval is None:
-        src = scope.source(store)
-        rows = store.rows(
-            f"SELECT {SENTIMENT_KEY} AS k, count() AS n FROM {src.table} WHERE {src.where} "
-            "GROUP BY k",
-            src.params,
-        )
+        counted = tally(store, scope, Tally(keys=(SENTIMENT_KEY,)))
         counts = dict.fromkeys(LABELS, 0)
-        for row in rows:
-            counts[_label(row["k"])] += int(row["n"])
+        for k, n in zip(counted["k0"].to_pylist(), counted["v0"].to_pylist(), strict=True):
+            counts[_label(k)] += int(n)
         return Sentiment(counts, net(counts), shares=_shares(counts))
     chosen, bucket_starts, by_bucket = timeline(store, scope, interval, tz, SENTIMENT_KEY)
     counts = dict.fromkeys(LABELS, 0)

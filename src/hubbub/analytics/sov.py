@@ -3,7 +3,8 @@
 share(topic) = value(topic) / Σ value(all topics given), where value is the number of matching
 posts ("mentions") or their summed engagement ("engagement"). A post that matches two topics
 counts for both (as in Brandwatch and Talkwalker), so the shares are of the *mentions*, not of
-distinct posts. All topics, and their previous periods, are counted in one scan.
+distinct posts. Each topic and period is a tally (hubbub.analytics.daily): a server sums it
+from the per-day partials it keeps.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from datetime import datetime
 from typing import Any
 
 from hubbub.analytics.buckets import choose_interval, floor_sql, starts, zone
-from hubbub.analytics.scope import Scope, Source, iso, pct_change, resolved_window
+from hubbub.analytics.daily import Tally, resolved_window, tally
+from hubbub.analytics.scope import Scope, iso, pct_change
 from hubbub.analytics.volume import check_interval
 from hubbub.errors import ConfigError
 
@@ -68,19 +70,11 @@ def share_of_voice(
     # Previous periods only when every scope has a start: a trend with half its topics missing
     # would mislead more than no trend.
     with_trend = all(s.since is not None for s in scopes.values())
-    sums: list[tuple[str, Source]] = []
-    for i, name in enumerate(names):
-        sums.append((f"c{i}", scopes[name].source(store, prefix=f"c{i}_")))
-        if with_trend:
-            sums.append((f"p{i}", scopes[name].previous().source(store, prefix=f"p{i}_")))
-    row: dict[str, Any] = {}
-    for part in _scan(store, sums, value):
-        row.update(part)
-    totals = {name: int(row[f"c{i}"]) for i, name in enumerate(names)}
+    totals = {name: _total(store, scopes[name], value) for name in names}
     shares = _shares(totals)
     previous = change = None
     if with_trend:
-        previous = {name: int(row[f"p{i}"]) for i, name in enumerate(names)}
+        previous = {name: _total(store, scopes[name].previous(), value) for name in names}
         previous_shares = _shares(previous)
         change = {
             name: {
@@ -98,6 +92,17 @@ def share_of_voice(
     return ShareOfVoice(metric, totals, shares, previous, change, chosen, tz, over_time)
 
 
+def _value_tally(value: str, keys: tuple[str, ...] = (), tz: str | None = None) -> Tally:
+    # A keyless tally starts with count(), so a topic without posts gives no row.
+    params = (("tz", tz),) if tz is not None else ()
+    return Tally(keys=keys, values=(("count()", "sum"), (f"sum({value})", "sum")), params=params)
+
+
+def _total(store: Any, scope: Scope, value: str) -> int:
+    counted = tally(store, scope, _value_tally(value))
+    return int(counted["v1"][0].as_py()) if counted.num_rows else 0
+
+
 def _over_time(
     store: Any, scopes: dict[str, Scope], value: str, interval: str, tz: str
 ) -> tuple[str, list[dict[str, Any]]]:
@@ -108,42 +113,16 @@ def _over_time(
     until: datetime = max(w[1] for w in windows)
     chosen = choose_interval(interval, since, until)
     bucket_starts = starts(since, until, chosen, zone(tz))
-    names = list(scopes)
-    sums = [(f"c{i}", scopes[name].source(store, prefix=f"c{i}_")) for i, name in enumerate(names)]
-    by_t: dict[int, dict[str, Any]] = {}
-    for part in _scan(store, sums, value, floor_sql(chosen), {"tz": tz}):
-        by_t.setdefault(int(part["t"]), {}).update(part)
+    spec = _value_tally(value, (floor_sql(chosen),), tz)
+    per_topic: dict[str, dict[int, int]] = {}
+    for name, scope in scopes.items():
+        counted = tally(store, scope, spec)
+        per_topic[name] = dict(
+            zip(counted["k0"].to_pylist(), counted["v1"].to_pylist(), strict=True)
+        )
     out = []
     for start in bucket_starts:
-        row = by_t.get(int(start.timestamp()), {})
-        values = {name: int(row.get(f"c{i}", 0)) for i, name in enumerate(names)}
+        t = int(start.timestamp())
+        values = {name: int(per_topic[name].get(t, 0)) for name in scopes}
         out.append({"t": iso(start), "values": values, "shares": _shares(values)})
     return chosen, out
-
-
-def _scan(
-    store: Any,
-    sums: list[tuple[str, Source]],
-    value: str,
-    bucket: str | None = None,
-    extra: dict[str, Any] | None = None,
-) -> list[dict[str, Any]]:
-    """Rows of `sumIf(value, where) AS alias` for each (alias, source), one scan per table:
-    topics with a slice are summed over topic_posts, the others over posts, and the caller
-    merges the rows (per bucket `t` when `bucket` is given)."""
-    tables: dict[str, list[tuple[str, Source]]] = {}
-    for alias, src in sums:
-        tables.setdefault(src.table, []).append((alias, src))
-    out: list[dict[str, Any]] = []
-    for table, items in tables.items():
-        params: dict[str, Any] = dict(extra or {})
-        for _, src in items:
-            params.update(src.params)
-        selects = [f"sumIf({value}, {src.where}) AS {alias}" for alias, src in items]
-        head = f"{bucket} AS t, " if bucket else ""
-        tail = " GROUP BY t" if bucket else ""
-        condition = " OR ".join(f"({src.where})" for _, src in items)
-        out += store.rows(
-            f"SELECT {head}{', '.join(selects)} FROM {table} WHERE {condition}{tail}", params
-        )
-    return out

@@ -2,7 +2,8 @@
 
 An item's count is the number of posts that contain it (a post repeating a hashtag five times
 counts once), so a spammer cannot push a term up by repetition. With `trend`, each item also
-carries its count in the previous period of equal length; both periods come from one scan.
+carries its count in the previous period of equal length. Each period is a tally
+(hubbub.analytics.daily) of every item, ranked here.
 """
 
 from __future__ import annotations
@@ -11,6 +12,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from hubbub.analytics.daily import Tally, tally
 from hubbub.analytics.scope import Scope, Source, pct_change
 from hubbub.enrich.keyphrases import stopwords
 from hubbub.errors import ConfigError
@@ -75,6 +80,30 @@ class Top:
         return {"kind": self.kind, "items": [dict(i) for i in self.items]}
 
 
+def item_tally(kind: str) -> Tally:
+    """Posts per item of `kind` (terms read a slice's stored column where there is one)."""
+    keys = ("item.1", "item.2") if kind == "entities" else ("item",)
+    return Tally(keys=keys, items=terms_of if kind == "terms" else KINDS[kind])
+
+
+def ranked(counted: pa.Table, by: str, keys: list[str], limit: int) -> pa.Table:
+    """The `limit` rows of most `by`, ties in key order (as ORDER BY by DESC, key would)."""
+    order = [(by, "descending"), *((k, "ascending") for k in keys)]
+    # The keys end with the item's, unique per row: the order is total, so no tie moves.
+    return counted.take(pc.select_k_unstable(counted, limit, order))
+
+
+def counts_in(counted: pa.Table, keys: list[str], wanted: pa.Table) -> list[int]:
+    """The count (v0) of each row of `wanted` in `counted`, 0 where it has none."""
+    # Only rows sharing a first key with `wanted` become Python values: `counted` may hold
+    # every term of a month.
+    near = counted.filter(pc.is_in(counted[keys[0]], value_set=wanted[keys[0]]))
+    columns = [near[c].to_pylist() for c in [*keys, "v0"]]
+    found = {tuple(row[:-1]): row[-1] for row in zip(*columns, strict=True)}
+    rows = zip(*(wanted[c].to_pylist() for c in keys), strict=True)
+    return [int(found.get(tuple(r), 0)) for r in rows]
+
+
 def top(
     store: Any, scope: Scope, kind: str = "hashtags", limit: int = 20, trend: bool = True
 ) -> Top:
@@ -84,38 +113,20 @@ def top(
         raise ConfigError(f"limit must be between 1 and {MAX_LIMIT}")
     # A trend needs a start; without one the previous period is undefined and left out.
     trend = trend and scope.since is not None
-    if trend:
-        previous = scope.previous()
-        src = scope.with_window(previous.since, scope.until).source(store)
-        current = "created_at >= {t_since:DateTime64(3, 'UTC')}"
-        counts = f"countIf({current}) AS count, countIf(NOT ({current})) AS previous"
-    else:
-        src = scope.source(store)
-        counts = "count() AS count, 0 AS previous"
-    where, params = src.where, dict(src.params)
-    if trend:
-        params["t_since"] = scope.since
-    items_sql = KINDS[kind]
-    if kind == "terms":
-        items_sql, extra = terms_of(src)
-        params.update(extra)
-    key = "k.1 AS key, k.2 AS type" if kind == "entities" else "k AS key"
-    rows = store.rows(
-        f"SELECT {key}, {counts} FROM {src.table} ARRAY JOIN {items_sql} AS k "
-        f"WHERE {where} GROUP BY k HAVING count > 0 ORDER BY count DESC, k LIMIT {int(limit)}",
-        params,
-    )
+    spec = item_tally(kind)
+    keys = spec.key_names
+    best = ranked(tally(store, scope, spec), "v0", keys, int(limit))
+    before = counts_in(tally(store, scope.previous(), spec), keys, best) if trend else None
     items = []
-    for row in rows:
-        item: dict[str, Any] = {"key": row["key"]}
+    for i, row in enumerate(best.to_pylist()):
+        item: dict[str, Any] = {"key": row["k0"]}
         if kind == "entities":
-            item["type"] = row["type"]
-        count = int(row["count"])
+            item["type"] = row["k1"]
+        count = int(row["v0"])
         item["count"] = count
-        if trend:
-            before = int(row["previous"])
-            change = {"change": count - before, "change_pct": pct_change(count, before)}
-            item.update(previous=before, **change)
+        if before is not None:
+            change = {"change": count - before[i], "change_pct": pct_change(count, before[i])}
+            item.update(previous=before[i], **change)
         else:
             item.update(previous=None, change=None, change_pct=None)
         items.append(item)

@@ -9,7 +9,8 @@ from datetime import datetime
 from typing import Any
 
 from hubbub.analytics.buckets import INTERVALS, choose_interval, floor_sql, starts, zone
-from hubbub.analytics.scope import SENTIMENT_KEY, UNKNOWN, Scope, iso, resolved_window
+from hubbub.analytics.daily import Tally, resolved_window, tally
+from hubbub.analytics.scope import SENTIMENT_KEY, UNKNOWN, Scope, iso
 from hubbub.errors import ConfigError
 
 SPLITS = {
@@ -51,17 +52,12 @@ def check_interval(interval: str) -> None:
 def bucket_counts(
     store: Any, scope: Scope, interval: str, tz: str, key_sql: str | None
 ) -> dict[int, dict[str, int]]:
-    """{bucket start (Unix seconds): {split key: posts}} in one GROUP BY; key '' if unsplit."""
-    src = scope.source(store)
-    key = key_sql or "''"
-    rows = store.rows(
-        f"SELECT {floor_sql(interval)} AS t, {key} AS k, count() AS n FROM {src.table} "
-        f"WHERE {src.where} GROUP BY t, k",
-        {**src.params, "tz": tz},
-    )
+    """{bucket start (Unix seconds): {split key: posts}}; key '' if unsplit."""
+    spec = Tally(keys=(floor_sql(interval), key_sql or "''"), params=(("tz", tz),))
+    counted = tally(store, scope, spec)
     out: dict[int, dict[str, int]] = defaultdict(dict)
-    for row in rows:
-        out[int(row["t"])][str(row["k"])] = int(row["n"])
+    for t, k, n in zip(*(counted[c].to_pylist() for c in ("k0", "k1", "v0")), strict=True):
+        out[int(t)][str(k)] = int(n)
     return out
 
 

@@ -9,10 +9,12 @@ that is not an insert (a mutation, a restore) calls `touch_all`, after which not
 before counts as valid.
 
 Only the last `KEEP` writes are remembered; a mark older than those counts as touched, so a
-forgotten write can never leave a stale entry valid. Held in memory by the process that owns
-the store, and thread-safe. A store other processes also write to (a ClickHouse server, fed
-by `hubbub worker` processes) keeps a log made with `others_write=True`: it cannot see their
-writes, so every window counts as touched and a cached figure lives its TTL only.
+forgotten write can never leave a stale entry valid. Per UTC day the log also keeps the last
+write that reached it (`day_touched`, for hubbub.analytics.daily's per-day partials), which
+never forgets, and the extent of every post noted (`extent`). Held in memory by the process
+that owns the store, and thread-safe. A store other processes also write to (a ClickHouse
+server, fed by `hubbub worker` processes) keeps a log made with `others_write=True`: it cannot
+see their writes, so every window counts as touched and a cached figure lives its TTL only.
 """
 
 from __future__ import annotations
@@ -24,6 +26,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 KEEP = 4096
+DAY_MS = 86_400_000
+# A write spanning more days than this (an import of years) counts as touching every day, so
+# noting it never loops over a huge range.
+MAX_NOTED_DAYS = 3660
 EVERYTHING = (-(2**63), 2**63 - 1)  # a write that counts for every window
 
 
@@ -32,6 +38,9 @@ class ChangeLog:
         self.others_write = others_write
         self._writes: deque[tuple[int, int, int]] = deque(maxlen=keep)  # (seq, lo ms, hi ms)
         self._seq = 0
+        self._day_seq: dict[int, int] = {}  # UTC day (days since 1970) -> last write reaching it
+        self._all_seq = 0  # the last write that counts for every day
+        self._extent: tuple[int, int] | None = None
         self._lock = threading.Lock()
 
     def mark(self) -> int:
@@ -44,6 +53,17 @@ class ChangeLog:
         with self._lock:
             self._seq += 1
             self._writes.append((self._seq, lo_ms, hi_ms))
+            first, last = lo_ms // DAY_MS, hi_ms // DAY_MS
+            if (lo_ms, hi_ms) == EVERYTHING or last - first > MAX_NOTED_DAYS:
+                self._all_seq = self._seq
+            else:
+                for day in range(first, last + 1):
+                    self._day_seq[day] = self._seq
+            if (lo_ms, hi_ms) != EVERYTHING:
+                old = self._extent
+                self._extent = (
+                    (lo_ms, hi_ms) if old is None else (min(old[0], lo_ms), max(old[1], hi_ms))
+                )
 
     def note_table(self, table: pa.Table) -> None:
         """A write of these rows (their `created_at` column); nothing for an empty table."""
@@ -58,6 +78,18 @@ class ChangeLog:
 
     def touch_all(self) -> None:
         self.note(*EVERYTHING)
+
+    def day_touched(self, mark: int, day: int) -> bool:
+        """Whether a write after `mark` stored a post created on UTC `day` (days since 1970)."""
+        if self.others_write:
+            return True
+        with self._lock:
+            return max(self._all_seq, self._day_seq.get(day, 0)) > mark
+
+    def extent(self) -> tuple[int, int] | None:
+        """The smallest and largest created_at (ms) of every post noted, None before any."""
+        with self._lock:
+            return self._extent
 
     def touched(self, mark: int, lo_ms: int | None = None, hi_ms: int | None = None) -> bool:
         """Whether a write after `mark` stored a post created in [lo_ms, hi_ms) (None: open)."""

@@ -24,7 +24,13 @@ def _quote(text: str) -> str:
 
 def encode_param(value: Any) -> Any:
     if isinstance(value, list | tuple):
-        parts = [_quote(v) if isinstance(v, str) else str(encode_param(v)) for v in value]
+        # Strings and times are quoted inside an array literal; numbers are bare.
+        parts = [
+            _quote(v if isinstance(v, str) else encode_param(v))
+            if isinstance(v, str | datetime)
+            else str(encode_param(v))
+            for v in value
+        ]
         return "[" + ",".join(parts) + "]"
     if isinstance(value, bool):
         return "1" if value else "0"

@@ -522,6 +522,8 @@ def rebuild_touched(store: Any, where: str, params: dict[str, Any]) -> list[str]
         if sq is not None:
             _build(store, sq)
             rebuilt.append(key)
+    if rebuilt and hasattr(store, "changes"):
+        store.changes.touch_all()  # figures kept from the old rows of these slices are stale
     return rebuilt
 
 
