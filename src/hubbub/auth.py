@@ -22,7 +22,6 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from hubbub.errors import ConfigError, HubbubError, NotFound
@@ -109,8 +108,7 @@ def check_role(role: str) -> str:
 class TokenStore(MetaStore):
     SCHEMA = _SCHEMA
 
-    def __init__(self, home: Path) -> None:
-        super().__init__(home)
+    def _prepare(self) -> None:
         columns = {r["name"] for r in self._conn.execute("PRAGMA table_info(tokens)")}
         if "last_used_at" not in columns:  # a home made before tokens recorded their use
             self._conn.execute("ALTER TABLE tokens ADD COLUMN last_used_at TEXT")
@@ -156,12 +154,23 @@ class TokenStore(MetaStore):
         )
 
     def verify(self, plain: str | None) -> Principal:
-        if not plain:
-            raise AuthError("this needs an API token: send `Authorization: Bearer <token>`")
-        return self.verify_digest(digest(plain))
+        return self.verify_digest(digest(_sent(plain)))
+
+    def check(self, plain: str | None) -> tuple[Principal, bool]:
+        """`verify` without its write (see `check_digest`)."""
+        return self.check_digest(digest(_sent(plain)))
 
     def verify_digest(self, token_digest: str) -> Principal:
         """`verify` for a token known by its digest (web sessions keep only digests)."""
+        who, due = self.check_digest(token_digest)
+        if due:
+            self.touch(who.token_id)
+        return who
+
+    def check_digest(self, token_digest: str) -> tuple[Principal, bool]:
+        """`verify_digest` without its write: the token's principal, and whether its last-used
+        time is due to be recorded (`touch`). Only reads, so the API checks tokens without
+        waiting for SQLite's write lock (api/deps.py)."""
         row = self._conn.execute(
             "SELECT * FROM tokens WHERE digest = ?", (token_digest,)
         ).fetchone()
@@ -172,11 +181,20 @@ class TokenStore(MetaStore):
             raise AuthError("this API token was revoked; create a new one")
         who = _principal(row)
         now = datetime.now(UTC)
-        if who.last_used_at is None or now - who.last_used_at >= LAST_USED_RESOLUTION:
-            self._conn.execute(
-                "UPDATE tokens SET last_used_at = ? WHERE id = ?", (now.isoformat(), who.token_id)
-            )
-        return who
+        return who, who.last_used_at is None or now - who.last_used_at >= LAST_USED_RESOLUTION
+
+    def touch(self, token_id: str) -> None:
+        """Record that the token was used now."""
+        self._conn.execute(
+            "UPDATE tokens SET last_used_at = ? WHERE id = ?",
+            (datetime.now(UTC).isoformat(), token_id),
+        )
+
+
+def _sent(plain: str | None) -> str:
+    if not plain:
+        raise AuthError("this needs an API token: send `Authorization: Bearer <token>`")
+    return plain
 
 
 def _principal(row: Any) -> Principal:

@@ -137,6 +137,16 @@ HEADERS = (
     ),
 )
 HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
+# Built once: every answer gets one of these lists (pages, /docs; with HSTS over https).
+_EXTRA = {
+    (docs, https): (
+        *HEADERS,
+        (b"content-security-policy", (DOCS_CSP if docs else CSP).encode()),
+        *((HSTS,) if https else ()),
+    )
+    for docs in (False, True)
+    for https in (False, True)
+}
 
 
 class SecurityHeaders:
@@ -150,17 +160,12 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        path = scope["path"]
-        csp = DOCS_CSP if path.startswith(DOCS_PATHS) else CSP
-        https = scope.get("scheme") == "https"
+        extra = _EXTRA[scope["path"].startswith(DOCS_PATHS), scope.get("scheme") == "https"]
 
         async def send_with_headers(message: Any) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 present = {name.lower() for name, _ in headers}
-                extra = [*HEADERS, (b"content-security-policy", csp.encode())]
-                if https:
-                    extra.append(HSTS)
                 headers += [(name, value) for name, value in extra if name not in present]
                 message["headers"] = headers
             await send(message)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Header, Request
+from starlette.concurrency import run_in_threadpool
 
 from hubbub.api.service import Service
 from hubbub.api.store_thread import StoreExecutor
@@ -27,6 +28,10 @@ from hubbub.topics.models import check_workspace
 
 T = TypeVar("T")
 LOCAL_TOKEN_ID = "local"
+WorkspaceHeader = Annotated[
+    str | None,
+    Header(description="Workspace to act in (only the server's local CLI token uses it)."),
+]
 
 
 class AppState:
@@ -72,24 +77,55 @@ def app_state(request: Request) -> AppState:
 def principal(
     request: Request,
     authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
-    x_hubbub_workspace: Annotated[
-        str | None,
-        Header(description="Workspace to act in (only the server's local CLI token uses it)."),
-    ] = None,
+    x_hubbub_workspace: WorkspaceHeader = None,
 ) -> Principal:
+    """Who sends `authorization` (the dashboard's token sign-in calls this directly)."""
+    who, due = _check_token(request, authorization, x_hubbub_workspace)
+    if due:
+        _touch(app_state(request).home, who.token_id)
+    return _in_workspace(who, x_hubbub_workspace)
+
+
+async def api_principal(
+    request: Request,
+    authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
+    x_hubbub_workspace: WorkspaceHeader = None,
+) -> Principal:
+    """`principal` for the API's routes, checked on the event loop: the check only reads
+    SQLite (a WAL reader does not wait for writers) on a pooled connection (topics/db.py),
+    where a hop to the thread pool cost more than the check. Recording the token's last use,
+    a write that may wait for the lock, goes to the pool (at most once a minute per token)."""
+    who, due = _check_token(request, authorization, x_hubbub_workspace)
+    if due:
+        await run_in_threadpool(_touch, app_state(request).home, who.token_id)
+    return _in_workspace(who, x_hubbub_workspace)
+
+
+def _check_token(
+    request: Request, authorization: str | None, workspace: str | None
+) -> tuple[Principal, bool]:
+    """The principal of the request's bearer token and whether its last use is due to be
+    recorded. Every request is checked against meta.sqlite3: a token revoked by the CLI is
+    refused at once. `workspace`: the one the server's local token acts in."""
     state = app_state(request)
     token = _bearer(authorization)
     if token is not None and secrets.compare_digest(token, state.local_token):
         if not local_client(request):
             raise AuthError("the server's local token works only from this machine")
-        workspace = check_workspace(x_hubbub_workspace or DEFAULT_WORKSPACE)
-        return Principal(LOCAL_TOKEN_ID, workspace, "admin", "local-cli")
+        acting = check_workspace(workspace or DEFAULT_WORKSPACE)
+        return Principal(LOCAL_TOKEN_ID, acting, "admin", "local-cli"), False
     with TokenStore(state.home) as tokens:
-        who = tokens.verify(token)
-    if x_hubbub_workspace and x_hubbub_workspace != who.workspace:
-        raise Forbidden(
-            f"this token belongs to workspace {who.workspace!r}, not {x_hubbub_workspace!r}"
-        )
+        return tokens.check(token)
+
+
+def _touch(home: Path, token_id: str) -> None:
+    with TokenStore(home) as tokens:
+        tokens.touch(token_id)
+
+
+def _in_workspace(who: Principal, workspace: str | None) -> Principal:
+    if who.token_id != LOCAL_TOKEN_ID and workspace and workspace != who.workspace:
+        raise Forbidden(f"this token belongs to workspace {who.workspace!r}, not {workspace!r}")
     return who
 
 
@@ -114,20 +150,23 @@ def _bearer(header: str | None) -> str | None:
     return value.strip()
 
 
-Who = Annotated[Principal, Depends(principal)]
+Who = Annotated[Principal, Depends(api_principal)]
+
+# The dependencies below do no I/O, so they are coroutines: FastAPI runs a plain function
+# dependency in its thread pool, and each such hop cost a request more than the work itself.
 
 
-def service(request: Request, who: Who) -> Service:
+async def service(request: Request, who: Who) -> Service:
     state = app_state(request)
     return Service(state.home, who.workspace, state.get_store, by=who.label)
 
 
-def writer(who: Who) -> Principal:
+async def writer(who: Who) -> Principal:
     who.require("analyst", "change topics")
     return who
 
 
-def admin(who: Who) -> Principal:
+async def admin(who: Who) -> Principal:
     who.require("admin", "manage tokens")
     return who
 

@@ -75,12 +75,33 @@ class TopicStore(MetaStore):
 
     # ---- reads ---------------------------------------------------------------------------
     def list(self, workspace: str, group: str | None = None) -> list[Topic]:
+        return [t for t in self._listed(workspace) if group is None or t.group == group.lower()]
+
+    def _listed(self, workspace: str) -> tuple[Topic, ...]:
+        """The workspace's live topics. The API lists them on every request (an answer's cache
+        key holds every topic's version), so the parsed list is kept per file and process and
+        reused while the table is unchanged: every change is a new version of one topic
+        (`_record`), so the count of rows and the sum of their versions change with each
+        one, whoever made it (this process, the CLI, another server), and are read every time."""
+        if self._conn.in_transaction:  # rows not yet committed must not be kept for others
+            return self._read_live(workspace)
+        mark = tuple(self._conn.execute("SELECT count(*), total(version) FROM topics").fetchone())
+        key = ("topics.list", workspace)
+        kept = self._pool.shared.get(key)
+        if kept is not None and kept[0] == mark:
+            return kept[1]  # type: ignore[no-any-return]
+        # Read after the mark: a change landing in between is kept under the older mark, so
+        # the next call reads again; never the other way round.
+        topics = self._read_live(workspace)
+        self._pool.shared[key] = (mark, topics)
+        return topics
+
+    def _read_live(self, workspace: str) -> tuple[Topic, ...]:
         rows = self._conn.execute(
             "SELECT * FROM topics WHERE workspace = ? AND deleted = 0 ORDER BY name COLLATE NOCASE",
             (workspace,),
         ).fetchall()
-        topics = [_topic(r) for r in rows]
-        return [t for t in topics if group is None or t.group == group.lower()]
+        return tuple(_topic(r) for r in rows)
 
     def get(self, workspace: str, name: str) -> Topic:
         return _topic(self._live_row(workspace, name))

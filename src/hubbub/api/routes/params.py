@@ -1,4 +1,7 @@
-"""Query parameters shared by every route that reads posts: what to look at, and filters."""
+"""Query parameters shared by every route that reads posts: what to look at, and filters.
+
+The dependencies are coroutines (they do no I/O): FastAPI runs a plain function dependency in
+its thread pool, a hop that costs more than building these."""
 
 from __future__ import annotations
 
@@ -21,7 +24,7 @@ class Filters:
         return asdict(self)
 
 
-def filters(
+async def filters(
     since: Annotated[
         str | None, Query(description="From this day or ISO-8601 time (UTC), inclusive.")
     ] = None,
@@ -48,7 +51,7 @@ class Target:
         return {"topic": self.topic, "q": self.q, **self.filters.kwargs()}
 
 
-def target(
+async def target(
     filters: Annotated[Filters, Depends(filters)],
     topic: Annotated[
         str | None, Query(description="A topic of the token's workspace, by name.")
