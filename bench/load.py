@@ -85,6 +85,8 @@ class Results:
     timeouts: int = 0  # errors that are also in `latencies` (at the timeout)
     store_posts: int = 0  # in the store when the clients start
     cache: Counter[str] = field(default_factory=Counter)  # X-Hubbub-Cache of analytics answers
+    # (started, seconds, call, cache state) of every answer, written out with --trace.
+    trace: list[tuple[float, float, str, str]] = field(default_factory=list)
 
 
 # --- the workspace ---------------------------------------------------------------------------
@@ -336,8 +338,10 @@ async def timed_get(
         seconds = time.perf_counter() - started
     if response is not None and response.status_code < 400:
         out.latencies[name].append(seconds)
-        if "x-hubbub-cache" in response.headers:
-            out.cache[response.headers["x-hubbub-cache"]] += 1
+        state = response.headers.get("x-hubbub-cache", "-")
+        if state != "-":
+            out.cache[state] += 1
+        out.trace.append((started, seconds, name, state))
         return
     if isinstance(failure, httpx.TimeoutException):  # as slow as we let it be
         out.latencies[name].append(seconds)
@@ -570,6 +574,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "cache_hits": out.cache["hit"],
         "cache_shared": out.cache["shared"],
         "cache_misses": out.cache["miss"],
+        "trace": out.trace,
     }
 
 
@@ -589,6 +594,9 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=Path("/tmp/hubbub-bench-load"))
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     parser.add_argument(
+        "--trace", type=Path, help="write every answer's (start, seconds, call, cache) as JSON"
+    )
+    parser.add_argument(
         "--no-cache", action="store_true", help="ask for fresh analytics (Cache-Control: no-cache)"
     )
     args = parser.parse_args()
@@ -598,6 +606,10 @@ def main() -> None:
             "(--clients 0: ingestion alone)"
         )
     figures = run(args)
+    if args.trace:
+        args.trace.write_bytes(orjson.dumps(figures.pop("trace")))
+    else:
+        figures.pop("trace")
     if args.json:
         print(orjson.dumps(figures).decode())
     else:

@@ -72,6 +72,8 @@ def serve_home(
 ) -> None:
     """Serve `path` until interrupted; `announce(url, local_token)` runs once it is ready to.
     `hubbub demo` uses it too, to open its dashboard with the server's local token."""
+    import gc
+
     import uvicorn
 
     from hubbub.api.app import create_app
@@ -107,6 +109,11 @@ def serve_home(
 
     try:
         start_live(state, path, url, bus)  # sources, percolation, alerts; stopped before the store
+        # What is loaded by now (models, the near-duplicate index of every post, topics) lives
+        # as long as the server. Frozen, it is left out of the cyclic GC's full collections,
+        # which otherwise walked it every few seconds under load and stopped the whole process
+        # for 0.25-0.3 s each time (bench/load.py, docs/operations.md).
+        gc.freeze()
         announce(url, state.local_token)
         server.run()
     finally:

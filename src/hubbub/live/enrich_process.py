@@ -12,6 +12,7 @@ same enrichers, same order, same columns. The table travels as Arrow IPC.
 from __future__ import annotations
 
 import multiprocessing
+import os
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
@@ -21,6 +22,10 @@ from hubbub.enrich.pipeline import Pipeline
 
 WORKERS = 2  # the cores here
 SPLIT_ROWS = 500  # below this a batch is not worth cutting
+# The workers run at a lower CPU priority than the server: when the cores are short, an
+# analyst's dashboard query goes first and the enrichment of the live stream catches up after
+# (bench/load.py: p99 of the API against posts stored per second, docs/operations.md).
+NICENESS = 10
 _HEADS: dict[tuple[str, ...], Pipeline] = {}  # in the worker: the head of each enricher list
 
 
@@ -67,8 +72,14 @@ class EnrichProcess:
             # forkserver, as the importer's workers: never fork a process running chdb threads.
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["hubbub.live.enrich_process"])
-            self._pool = ProcessPoolExecutor(max_workers=WORKERS, mp_context=context)
+            self._pool = ProcessPoolExecutor(
+                max_workers=WORKERS, mp_context=context, initializer=_lower_priority
+            )
         return self._pool
+
+
+def _lower_priority() -> None:
+    os.nice(NICENESS)
 
 
 def _head(enrichers: tuple[str, ...]) -> Pipeline:
