@@ -4,6 +4,7 @@ write makes the partials of the days it reached (only those) be queried again.""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -66,6 +67,9 @@ SCOPES = [
     Scope("phone", until=UNTIL),  # open start
     Scope(langs=("en",)),  # all time
     Scope(since=SINCE + timedelta(hours=1), until=SINCE + timedelta(hours=22)),  # within a day
+    Scope("aurora OR 极光", SINCE, UNTIL, platforms=("weibo", "reddit")),  # filters: facets
+    Scope(since=SINCE, langs=("zh",)),  # 'zh' covers the posts in zh-Hans
+    Scope(platforms=("x",), langs=("en",), until=UNTIL + timedelta(hours=5)),
 ]
 
 
@@ -126,6 +130,18 @@ def test_a_write_requeries_only_the_days_it_reached(
     assert len(asked) == 1 and "_day" in asked[0]
     monkeypatch.undo()
     assert after.to_dict() == _direct(monkeypatch, lambda s: volume(s, scope, "day"), store)
+
+
+def test_each_filter_value_sums_the_same_kept_partials(
+    store: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    weibo = Scope("aurora OR 极光", SINCE, UNTIL, platforms=("weibo",))
+    others = [replace(weibo, platforms=("x",)), replace(weibo, langs=("en",))]
+    expected = [_direct(monkeypatch, lambda s, o=o: breakdown(s, o, "lang"), store) for o in others]
+    breakdown(store, weibo, "lang")
+    asked = _counting(store, monkeypatch)
+    assert [breakdown(store, o, "lang").to_dict() for o in others] == expected
+    assert asked == []
 
 
 def test_an_open_window_reaches_a_post_newer_than_every_kept_day(store: Any) -> None:

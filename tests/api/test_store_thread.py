@@ -91,7 +91,7 @@ def test_reads_run_side_by_side_but_never_beside_a_call_of_the_store_thread() ->
     running = executor.submit_read(slow_read)
     while not inside["reads"]:
         threading.Event().wait(0.01)
-    waiting_write = executor.submit_first(write)
+    waiting_write = executor.submit(write)  # a slice build, say: it needs the store alone
     while not executor._gate._waiting:  # the store thread waits at the gate for the read
         threading.Event().wait(0.01)
     later_read = executor.submit_read(lambda: read("r3", False))
@@ -101,4 +101,24 @@ def test_reads_run_side_by_side_but_never_beside_a_call_of_the_store_thread() ->
     assert running.result(5) == "slow" and waiting_write.result(5) == "write"
     assert later_read.result(5) == "r3"
     assert not inside["overlap"]
+    executor.shutdown()
+
+
+def test_a_live_write_runs_beside_a_read_in_progress() -> None:
+    executor = StoreExecutor()
+    release = threading.Event()
+    started = threading.Event()
+
+    def slow_read() -> str:
+        started.set()
+        release.wait(5)
+        return "read"
+
+    running = executor.submit_read(slow_read)
+    assert started.wait(5)
+    # Inserts need not wait for the read: ClickHouse shows a part whole or not at all.
+    assert executor.submit_first(lambda: "insert").result(5) == "insert"
+    assert not running.done()
+    release.set()
+    assert running.result(5) == "read"
     executor.shutdown()

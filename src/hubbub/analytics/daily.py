@@ -25,7 +25,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -97,6 +97,8 @@ class Tally:
 def tally(store: Any, scope: Scope, spec: Tally) -> pa.Table:
     """`spec` summed over the scope's posts: one row per key (one row, or none, if keyless)."""
     keeper = _keeper(store)
+    if keeper is not None and (scope.platforms or scope.langs):
+        return _faceted(store, scope, spec)
     plan = keeper.plan(store, scope) if keeper is not None else None
     if keeper is None or plan is None:
         return _combine([_query(store, scope, spec, by_day=False)], spec)
@@ -105,6 +107,30 @@ def tally(store: Any, scope: Scope, spec: Tally) -> pa.Table:
     if last > first:
         parts += keeper.days(store, scope, spec, first, last)
     return _combine(parts, spec)
+
+
+# Platform and language, as extra keys of the partials that a filtered view is summed from.
+FACETS = ("platform", "lowerUTF8(ifNull(lang, ''))")
+
+
+def _faceted(store: Any, scope: Scope, spec: Tally) -> pa.Table:
+    """A platform or language filter, applied to partials kept per platform and language: the
+    topic's partials then serve every filter value (a view filtered on Weibo, then on X, then
+    on Chinese, sums the same kept days) instead of each value querying every day anew."""
+    wide = Tally(spec.keys + FACETS, spec.values, spec.items, spec.params)
+    found = tally(store, replace(scope, platforms=(), langs=()), wide)
+    platform, lang = (found[f"k{len(spec.keys) + i}"] for i in range(len(FACETS)))
+    masks = []
+    if scope.platforms:
+        masks.append(pc.is_in(platform, value_set=pa.array(scope.platforms, pa.string())))
+    if scope.langs:
+        # As the Scope's SQL: the whole code or its primary subtag ('zh' covers 'zh-hans').
+        codes = pc.unique(lang).to_pylist()
+        wanted = [c for c in codes if c in scope.langs or c.split("-")[0] in scope.langs]
+        masks.append(pc.is_in(lang, value_set=pa.array(wanted, pa.string())))
+    keep = masks[0] if len(masks) == 1 else pc.and_(*masks)
+    kept = found.filter(keep)
+    return _combine([kept, kept.slice(0, 0)], spec)  # two parts: regrouped without the facets
 
 
 # Posts, first and last created_at (ms): what closes an open window.
@@ -274,6 +300,11 @@ def _frozen(params: dict[str, Any]) -> Hashable:
 
 
 _KEEPERS_LOCK = threading.Lock()
+
+
+def keeps_partials(store: Any) -> bool:
+    """Whether figures over `store` are summed from kept per-day partials."""
+    return _keeper(store) is not None
 
 
 def _keeper(store: Any) -> DayPartials | None:

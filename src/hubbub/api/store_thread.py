@@ -9,10 +9,17 @@ calls; the others keep their arrival order among themselves.
 
 Dashboard figures are pure reads: `submit_read` runs them on READERS threads of their own, side
 by side (chdb releases the GIL while a query runs, and one engine answers concurrent SELECTs:
-a 4-thread stress of 600 mixed queries gave the single-thread answers), but never while a call
-of the store thread runs: a gate lets reads share the store and gives the thread's calls the
-store alone, and a call waiting there stops new reads from starting. One query at a time left
+a 4-thread stress of 600 mixed queries gave the single-thread answers). One query at a time left
 a core idle under load (bench/load.py: server at 1.44 of 2 cores while calls queued for seconds).
+
+The live pipeline's calls (`submit_first`: which keys are new, then the insert) run beside those
+reads: ClickHouse makes an inserted part visible whole, a read sees a consistent set of parts,
+and a figure computed across an insert is stale by the store's ChangeLog (its mark is taken
+first). Every other call of the store thread (opening, closing, building topic slices, which
+must see no write between a view's creation and its backfill) has the store alone: a gate lets
+reads share it, and such a call waiting there stops new reads from starting. When live inserts
+took the store alone too, each one waited for the longest read running and held every new
+read meanwhile: stalls of a second under load (bench/load.py).
 """
 
 from __future__ import annotations
@@ -27,7 +34,7 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 WRITE, READ = 0, 1
-READERS = 2  # the cores here; more readers would only queue inside the engine
+READERS = 4
 
 
 class Gate:
@@ -95,7 +102,8 @@ class StoreExecutor(Executor):
         return self._readers.submit(shared)
 
     def submit_first(self, fn: Callable[[], T]) -> Future[T]:
-        """Run `fn` before every read already waiting (after the call running now)."""
+        """Run `fn` (a live write) before every call already waiting (after the call running
+        now), beside the reads running."""
         return self._put(WRITE, fn)
 
     def _put(self, priority: int, call: Callable[[], T]) -> Future[T]:
@@ -114,12 +122,15 @@ class StoreExecutor(Executor):
                     self._ready.wait()
                 if not self._queue:
                     return  # closed and drained
-                _, _, future, call = heapq.heappop(self._queue)
+                priority, _, future, call = heapq.heappop(self._queue)
             if not future.set_running_or_notify_cancel():
                 continue
             try:
-                with self._gate.alone():
-                    result = call()
+                if priority == WRITE:
+                    result = call()  # beside the reads (see the module's docstring)
+                else:
+                    with self._gate.alone():
+                        result = call()
                 future.set_result(result)
             except BaseException as exc:  # handed to the caller, as ThreadPoolExecutor does
                 future.set_exception(exc)

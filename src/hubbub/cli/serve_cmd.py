@@ -63,6 +63,9 @@ def serve(
     serve_home(path, host, port, announce, bus)
 
 
+GC_THRESHOLDS = (50_000, 20, 100)  # Python's default: (700, 10, 10)
+
+
 def serve_home(
     path: Path,
     host: str,
@@ -73,6 +76,7 @@ def serve_home(
     """Serve `path` until interrupted; `announce(url, local_token)` runs once it is ready to.
     `hubbub demo` uses it too, to open its dashboard with the server's local token."""
     import gc
+    import time
 
     import uvicorn
 
@@ -108,12 +112,23 @@ def serve_home(
     from hubbub.live.serve import start_live
 
     try:
+        from hubbub.web.warm import warm_dashboards
+
+        # Topic dashboards are computed once while the live pipeline loads its models.
+        started = time.monotonic()
+        warming = state.executor.submit(warm_dashboards, path, state.get_store)
         start_live(state, path, url, bus)  # sources, percolation, alerts; stopped before the store
+        warmed = warming.result()
+        if warmed:
+            took = time.monotonic() - started
+            console.print(f"Warmed {warmed} dashboard panels ({took:.0f} s, docs/analytics.md).")
         # What is loaded by now (models, the near-duplicate index of every post, topics) lives
-        # as long as the server. Frozen, it is left out of the cyclic GC's full collections,
-        # which otherwise walked it every few seconds under load and stopped the whole process
-        # for 0.25-0.3 s each time (bench/load.py, docs/operations.md).
+        # as long as the server: frozen, the cyclic GC no longer walks it. And under load the
+        # live batches' Python rows made a full collection every ~5 s, each stopping the whole
+        # process for 0.2-0.3 s (bench/load.py, docs/operations.md); with these thresholds
+        # they come minutes apart. Little garbage here is cyclic, so memory does not pile up.
         gc.freeze()
+        gc.set_threshold(*GC_THRESHOLDS)
         announce(url, state.local_token)
         server.run()
     finally:
