@@ -307,11 +307,19 @@ def keeps_partials(store: Any) -> bool:
     return _keeper(store) is not None
 
 
+def keep_no_partials(store: Any) -> None:
+    """Every figure over `store` is queried whole from now on (a bench comparing engines
+    measures the queries, not sums of days kept from an earlier run)."""
+    store._no_partials = True
+
+
 def _keeper(store: Any) -> DayPartials | None:
     """The store's partials, made on first use; None when its ChangeLog cannot see its writes
     (or the store is one with no log at all, such as a test double)."""
     changes = getattr(store, "changes", None)
     if changes is None or getattr(changes, "others_write", True):
+        return None
+    if getattr(store, "_no_partials", False):
         return None
     keeper = getattr(store, "_day_partials", None)
     if keeper is None:
