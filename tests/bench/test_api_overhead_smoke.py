@@ -1,28 +1,16 @@
 """bench/api_overhead.py runs end to end on a tiny workspace and prints a line per route; the
 cached routes answer from the cache. Figures are printed by the bench, never asserted here."""
 
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-BENCH = Path(__file__).parents[2] / "bench"
+from .conftest import run_bench
 
 
 @pytest.mark.slow
 def test_api_overhead_bench_prints_cpu_per_request(tmp_path):
-    result = subprocess.run(
-        [
-            sys.executable,
-            str(BENCH / "api_overhead.py"),
-            *("--posts", "1000", "--requests", "20", "--data", str(tmp_path)),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=900,
+    result = run_bench(
+        "api_overhead.py", "--posts", "1000", "--requests", "20", "--data", str(tmp_path)
     )
-    assert result.returncode == 0, result.stderr[-2000:]
     lines: dict[str, str] = {}
     for line in result.stdout.splitlines():
         if line.strip():

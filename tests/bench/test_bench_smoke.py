@@ -1,12 +1,8 @@
 """The bench scripts still run (tiny sizes): figures are printed by them, never asserted here."""
 
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-BENCH = Path(__file__).parents[2] / "bench"
+from .conftest import run_bench
 
 RUNS = {
     "ingest.py": ["--posts", "3000"],
@@ -20,11 +16,5 @@ RUNS = {
 @pytest.mark.slow
 @pytest.mark.parametrize("script", sorted(RUNS))
 def test_bench_script_runs_and_prints_figures(script):
-    result = subprocess.run(
-        [sys.executable, str(BENCH / script), *RUNS[script]],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
+    result = run_bench(script, *RUNS[script], timeout=600)
     assert "/s" in result.stdout or " ms" in result.stdout

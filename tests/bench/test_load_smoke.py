@@ -4,31 +4,21 @@ Figures are printed by the bench, not asserted; only what must hold at any size 
 every dashboard call answered without an error, and the live source's posts reached the store.
 """
 
-import subprocess
-import sys
-from pathlib import Path
-
 import orjson
 import pytest
 
-BENCH = Path(__file__).parents[2] / "bench"
+from .conftest import run_bench
+
 CALLS = {"volume", "sentiment", "sov", "hashtags", "terms", "emerging", "authors", "posts"}
 
 
 @pytest.mark.slow
 def test_load_bench_drives_the_api_while_a_source_ingests(tmp_path):
-    result = subprocess.run(
-        [
-            sys.executable,
-            str(BENCH / "load.py"),
-            *("--posts", "1500", "--clients", "3", "--seconds", "5", "--rate", "40"),
-            *("--think", "0.5", "--no-enrich", "--data", str(tmp_path), "--json"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=900,
+    result = run_bench(
+        "load.py",
+        *("--posts", "1500", "--clients", "3", "--seconds", "5", "--rate", "40"),
+        *("--think", "0.5", "--no-enrich", "--data", str(tmp_path), "--json"),
     )
-    assert result.returncode == 0, result.stderr[-2000:]
     figures = orjson.loads(result.stdout)
     assert figures["errors_total"] == 0, figures["first_error"]
     assert figures["requests"] > 0
