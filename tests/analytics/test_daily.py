@@ -1,9 +1,10 @@
 """Figures summed from kept per-day partials equal the same figures queried directly, and a
-write makes the partials of the days it reached (only those) be queried again."""
+write makes the partials of the days it reached (only those) be queried again. The `store`
+fixture (conftest.py) is this module's own: the tests here write to it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -22,19 +23,8 @@ from hubbub.analytics import (
     volume,
 )
 from hubbub.models import Author, Post
-from hubbub.store import EmbeddedStore, open_store
 from hubbub.store.changes import DAY_MS, ChangeLog
-from tests.analytics.conftest import SINCE, UNTIL, build_table
-
-
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedStore]:
-    opened = open_store(tmp_path_factory.mktemp("daily-home"))
-    try:
-        opened.write_table(build_table())
-        yield opened
-    finally:
-        opened.close()
+from tests.analytics.conftest import SINCE, UNTIL
 
 
 def _figures(scope: Scope) -> list[Callable[[Any], Any]]:
