@@ -118,7 +118,11 @@ def serve_home(
         started = time.monotonic()
         warming = state.executor.submit(warm_dashboards, path, state.get_store)
         start_live(state, path, url, bus)  # sources, percolation, alerts; stopped before the store
-        warmed = warming.result()
+        try:
+            warmed = warming.result()
+        except Exception as exc:  # only an optimisation: the figures stay cold, the server runs
+            warmed = 0
+            console.print(f"[yellow]Dashboards not warmed: {str(exc).splitlines()[0]}[/yellow]")
         if warmed:
             took = time.monotonic() - started
             console.print(f"Warmed {warmed} dashboard panels ({took:.0f} s, docs/analytics.md).")
