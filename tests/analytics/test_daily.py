@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -139,6 +139,18 @@ def test_an_open_window_reaches_a_post_newer_than_every_kept_day(store: Any) -> 
     before = volume(store, scope, "day").total
     store.write([_post("late-2", UNTIL + timedelta(days=40))])
     assert volume(store, scope, "day").total == before + 1
+
+
+def test_posts_before_1970_land_on_their_own_day(
+    store: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store.write([_post("old-1", datetime(1969, 12, 31, 23, tzinfo=UTC))])
+    for day, expected in ((30, 0), (31, 1)):
+        since = datetime(1969, 12, day, tzinfo=UTC)
+        scope = Scope("aurora", since, since + timedelta(days=1))
+        got = breakdown(store, scope, "platform").to_dict()
+        assert got == _direct(monkeypatch, lambda s, sc=scope: breakdown(s, sc, "platform"), store)
+        assert got["total"] == expected
 
 
 def test_a_store_others_also_write_keeps_no_partials(store: Any) -> None:

@@ -77,7 +77,8 @@ class Tally:
         ]
         group = [*self.key_names]
         if by_day:
-            columns.insert(0, "toUInt32(toDate(created_at)) AS _day")
+            # toDate32: days before 1970 are negative, as Python floors them (toDate clamps).
+            columns.insert(0, "toInt32(toDate32(created_at)) AS _day")
             group.insert(0, "_day")
         join = f" ARRAY JOIN {self._items(src)[0]} AS item" if self.items else ""
         tail = f" GROUP BY {', '.join(group)}" if group else " HAVING v0 > 0"
@@ -276,7 +277,7 @@ class DayPartials:
         table = _query(store, span, spec, by_day=True)
         if table.num_rows:
             table = table.take(pc.sort_indices(table, [("_day", "ascending")]))
-        day_of_row = table["_day"].to_numpy() if table.num_rows else np.empty(0, np.uint32)
+        day_of_row = table["_day"].to_numpy() if table.num_rows else np.empty(0, np.int32)
         wanted = np.arange(first, last + 1, dtype=np.int64)
         bounds = np.searchsorted(day_of_row, wanted)
         columns = [*spec.key_names, *spec.value_names]
