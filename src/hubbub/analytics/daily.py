@@ -102,14 +102,21 @@ def tally(store: Any, scope: Scope, spec: Tally) -> pa.Table:
     keeper = _keeper(store)
     if keeper is not None and (scope.platforms or scope.langs):
         return _faceted(store, scope, spec)
+    return _combine(_parts(store, scope, spec), spec)
+
+
+def _parts(store: Any, scope: Scope, spec: Tally) -> list[pa.Table]:
+    """Tables whose rows, summed by key, are the tally: the kept days and the edges, or one
+    query over the whole window."""
+    keeper = _keeper(store)
     plan = keeper.plan(store, scope) if keeper is not None else None
     if keeper is None or plan is None:
-        return _combine([_query(store, scope, spec, by_day=False)], spec)
+        return [_query(store, scope, spec, by_day=False)]
     first, last, edges = plan
     parts = [_query(store, edge, spec, by_day=False) for edge in edges]
     if last > first:
         parts += keeper.days(store, scope, spec, first, last)
-    return _combine(parts, spec)
+    return parts
 
 
 # Platform and language, as extra keys of the partials that a filtered view is summed from.
@@ -119,21 +126,25 @@ FACETS = ("platform", "lowerUTF8(ifNull(lang, ''))")
 def _faceted(store: Any, scope: Scope, spec: Tally) -> pa.Table:
     """A platform or language filter, applied to partials kept per platform and language: the
     topic's partials then serve every filter value (a view filtered on Weibo, then on X, then
-    on Chinese, sums the same kept days) instead of each value querying every day anew."""
+    on Chinese, sums the same kept days) instead of each value querying every day anew. Each
+    day is filtered before the days are summed, so the sum reads the matching rows only."""
     wide = Tally(spec.keys + FACETS, spec.values, spec.items, spec.params)
-    found = tally(store, replace(scope, platforms=(), langs=()), wide)
-    platform, lang = (found[f"k{len(spec.keys) + i}"] for i in range(len(FACETS)))
-    masks = []
-    if scope.platforms:
-        masks.append(pc.is_in(platform, value_set=pa.array(scope.platforms, pa.string())))
-    if scope.langs:
-        # As the Scope's SQL: the whole code or its primary subtag ('zh' covers 'zh-hans').
-        codes = pc.unique(lang).to_pylist()
-        wanted = [c for c in codes if c in scope.langs or c.split("-")[0] in scope.langs]
-        masks.append(pc.is_in(lang, value_set=pa.array(wanted, pa.string())))
-    keep = masks[0] if len(masks) == 1 else pc.and_(*masks)
-    kept = found.filter(keep)
-    return _combine([kept, kept.slice(0, 0)], spec)  # two parts: regrouped without the facets
+    platforms = pa.array(scope.platforms, pa.string())
+    kept = []
+    for part in _parts(store, replace(scope, platforms=(), langs=()), wide):
+        platform, lang = (part[f"k{len(spec.keys) + i}"] for i in range(len(FACETS)))
+        masks = []
+        if scope.platforms:
+            masks.append(pc.is_in(platform, value_set=platforms))
+        if scope.langs:
+            # As the Scope's SQL: the whole code or its primary subtag ('zh' covers 'zh-hans').
+            codes = pc.unique(lang).to_pylist()
+            wanted = [c for c in codes if c in scope.langs or c.split("-")[0] in scope.langs]
+            masks.append(pc.is_in(lang, value_set=pa.array(wanted, pa.string())))
+        kept.append(part.filter(masks[0] if len(masks) == 1 else pc.and_(*masks)))
+    if len(kept) == 1:
+        kept.append(kept[0].slice(0, 0))  # two parts: regrouped without the facets
+    return _combine(kept, spec)
 
 
 # Posts, first and last created_at (ms): what closes an open window.
