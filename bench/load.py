@@ -191,13 +191,19 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start_server(home: Path, log: Path) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(
+    home: Path, log: Path, watch_stalls: Path | None = None
+) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     env = {
         **os.environ,
         "HUBBUB_X_BEARER_TOKEN": "fixture",  # the fixture ignores it; the connector needs one
         "HUBBUB_ALLOW_PRIVATE_URLS": "1",  # the fixture listens on 127.0.0.1 (outbound guard)
     }
+    if watch_stalls is not None:  # bench/stall_watch: GC passes and stalls of the server
+        here = str(Path(__file__).parent / "stall_watch")
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [here, env.get("PYTHONPATH")]))
+        env["HUBBUB_STALL_LOG"] = str(watch_stalls)
     with open(log, "wb") as err:
         process = subprocess.Popen(
             [
@@ -510,7 +516,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     try:
         home = prepare_run(built, args.data, f"http://127.0.0.1:{feed['port']}", args.enrich)
         token = viewer_token(home)
-        server, url = start_server(home, args.data / "serve.log")
+        server, url = start_server(home, args.data / "serve.log", args.watch_stalls)
         load_before = ", ".join(f"{x:.1f}" for x in os.getloadavg())
         cpu_before = cpu_seconds(server.pid)
         bench_before = resource.getrusage(resource.RUSAGE_SELF)
@@ -595,6 +601,12 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     parser.add_argument(
         "--trace", type=Path, help="write every answer's (start, seconds, call, cache) as JSON"
+    )
+    parser.add_argument(
+        "--watch-stalls",
+        type=Path,
+        help="append the server's GC passes over 20 ms and stalls over 0.25 s (with every "
+        "thread's frames) to this file (bench/stall_watch)",
     )
     parser.add_argument(
         "--no-cache", action="store_true", help="ask for fresh analytics (Cache-Control: no-cache)"
