@@ -60,6 +60,10 @@ SCOPES = [
     Scope("aurora OR 极光", SINCE, UNTIL, platforms=("weibo", "reddit")),  # filters: facets
     Scope(since=SINCE, langs=("zh",)),  # 'zh' covers the posts in zh-Hans
     Scope(platforms=("x",), langs=("en",), until=UNTIL + timedelta(hours=5)),
+    # Filtered, inside one day: one query, grouped by the facets too, summed again here.
+    Scope(
+        "aurora OR nimbus", SINCE + timedelta(hours=49), SINCE + timedelta(hours=71), langs=("en",)
+    ),
 ]
 
 

@@ -142,9 +142,7 @@ def _faceted(store: Any, scope: Scope, spec: Tally) -> pa.Table:
             wanted = [c for c in codes if c in scope.langs or c.split("-")[0] in scope.langs]
             masks.append(pc.is_in(lang, value_set=pa.array(wanted, pa.string())))
         kept.append(part.filter(masks[0] if len(masks) == 1 else pc.and_(*masks)))
-    if len(kept) == 1:
-        kept.append(kept[0].slice(0, 0))  # two parts: regrouped without the facets
-    return _combine(kept, spec)
+    return _combine(kept, spec, regroup=True)  # without the facets, keys repeat
 
 
 # Posts, first and last created_at (ms): what closes an open window.
@@ -177,7 +175,9 @@ def _query(store: Any, scope: Scope, spec: Tally, by_day: bool) -> pa.Table:
     return store.arrow(spec.sql(src, by_day), spec.bound(src))
 
 
-def _combine(parts: list[pa.Table], spec: Tally) -> pa.Table:
+def _combine(parts: list[pa.Table], spec: Tally, regroup: bool = False) -> pa.Table:
+    """The parts summed by key. One part is already one row per key (a GROUP BY's answer)
+    unless `regroup`: its rows were grouped by more keys than `spec`'s."""
     parts = [p.select([*spec.key_names, *spec.value_names]) for p in parts]
     table = pa.concat_tables(parts, promote_options="permissive") if len(parts) > 1 else parts[0]
     if not spec.keys:
@@ -188,8 +188,8 @@ def _combine(parts: list[pa.Table], spec: Tally) -> pa.Table:
             for (_, how), name in zip(spec.values, spec.value_names, strict=True)
         }
         return pa.table(one)
-    if len(parts) == 1:
-        return table  # one query's GROUP BY already gave one row per key
+    if len(parts) == 1 and not regroup:
+        return table
     aggregations = [(n, how) for (_, how), n in zip(spec.values, spec.value_names, strict=True)]
     grouped = table.group_by(spec.key_names, use_threads=False).aggregate(aggregations)
     # group_by names an aggregate "<column>_<function>"; give back the tally's own names.
