@@ -502,7 +502,9 @@ def report(figures: dict[str, Any]) -> None:
     print(
         f"ingest: published {figures['published']:,}; stored with the cursor committed past "
         f"them by the end {figures['stored']:,} ({figures['stored_per_s']:.0f} posts/s), lag "
-        f"from publication p50 {lag['p50']:.2f} s, p99 {lag['p99']:.2f} s over those; in the "
+        f"from publication p50 {lag['p50']:.2f} s, p99 {lag['p99']:.2f} s over those (p50 "
+        f"{lag['first_third_p50']:.2f} s in the first third, {lag['last_third_p50']:.2f} s in "
+        "the last); in the "
         "store when asked after the clients: "
         + (f"{in_store:,}" if in_store >= 0 else "no answer within 120 s")
     )
@@ -569,6 +571,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     worst = max(per_call, key=lambda k: per_call[k]["p99"]) if per_call else "-"
     requests = len(every) + sum(out.errors.values()) - out.timeouts
     lag50, _, lag99 = quantiles(out.lags)
+    # Whether the source keeps up: the lag of the tweets published in the run's first and
+    # last thirds (it grows when collection falls behind).
+    third = len(out.lags) // 3
+    lag_first = quantiles(out.lags[:third])[0] if third else float("nan")
+    lag_last = quantiles(out.lags[-third:])[0] if third else float("nan")
     bench_cpu = (bench_after.ru_utime + bench_after.ru_stime) - (
         bench_before.ru_utime + bench_before.ru_stime
     )
@@ -592,7 +599,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "stored": ingest["stored"],
         "in_store": ingest["in_store"],
         "stored_per_s": ingest["stored"] / args.seconds,
-        "lag": {"p50": lag50, "p99": lag99, "n": len(out.lags)},
+        "lag": {
+            "p50": lag50,
+            "p99": lag99,
+            "n": len(out.lags),
+            "first_third_p50": lag_first,
+            "last_third_p50": lag_last,
+        },
         "load_before": load_before,
         "load_after": load_after,
         "server_cpu": server_cpu,

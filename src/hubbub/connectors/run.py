@@ -6,6 +6,10 @@ pages per store write (STORE_EVERY_ITEMS), and only then is the last of those pa
 written. A crash between the two re-fetches those pages next time; the store drops what it
 already holds, so nothing is lost and nothing is stored twice.
 
+With a background enricher (the live pipeline's worker processes), a group of pages is
+enriched while the next one is fetched, and stored when that one is handed over or at the end
+of the run: each cursor is still written after its pages are stored, in order.
+
 Health is written whatever happens: last run, last success, new posts, items/hour, lag and
 the last error with its kind (transient: try again later; terminal or auth: fix something).
 """
@@ -81,23 +85,24 @@ def run_once(
     started = time.perf_counter()
     newest = _time(state.health.newest_item_at)
     summary = importer.summary
+    before = (summary.imported, summary.duplicates, summary.rejected, summary.skipped)
     waiting = _Waiting()
 
+    def commit(cursor: dict[str, Any]) -> None:
+        # The pages are stored: now, and only now, may the cursor move past them.
+        state.cursor = cursor
+        states.save(name, state)
+
     def store_waiting() -> None:
-        """Store the pages fetched so far in one import, then commit the last one's cursor."""
+        """Hand the pages fetched so far to the importer as one import; their cursor is
+        committed once they are stored (at once, or when a background enricher is done)."""
         if waiting.items:
-            before = (summary.imported, summary.duplicates, summary.rejected, summary.skipped)
             first, last = waiting.pages[0], waiting.pages[-1]
             label = f"{name} page {first}" + (f"-{last}" if last != first else "")
             importer.import_items(connector.archive_name, waiting.items, connector.map, label)
-            result.stored += summary.imported - before[0]
-            result.duplicates += summary.duplicates - before[1]
-            result.rejected += summary.rejected - before[2]
-            result.skipped += summary.skipped - before[3]
         if waiting.cursor is not None:
-            # The pages are stored: now, and only now, may the cursor move past them.
-            state.cursor = waiting.cursor
-            states.save(name, state)
+            cursor = waiting.cursor
+            importer.when_stored(lambda: commit(cursor))
         waiting.clear()
 
     try:
@@ -115,8 +120,10 @@ def run_once(
                     store_waiting()
         except SourceError:
             store_waiting()  # what was fetched before a source error is kept
+            importer.flush()
             raise
         store_waiting()
+        importer.flush()
     except SourceError as exc:
         _failed(state, exc, now())
         result.error, result.error_kind = str(exc), _kind(exc)
@@ -124,8 +131,12 @@ def run_once(
         _failed(state, exc, now())
         raise
     else:
-        _succeeded(state, result.stored, newest, now())
+        _succeeded(state, summary.imported - before[0], newest, now())
     finally:
+        result.stored = summary.imported - before[0]
+        result.duplicates = summary.duplicates - before[1]
+        result.rejected = summary.rejected - before[2]
+        result.skipped = summary.skipped - before[3]
         result.requests = connector.requests
         result.seconds = round(time.perf_counter() - started, 3)
         result.rejects_file = summary.rejects_file if result.rejected else None

@@ -7,6 +7,10 @@ in long-lived worker processes (models loaded once; a large batch is cut in two,
 by side), on the rows the store does not hold yet,
 and the stateful tail (near-duplicates, then flags) runs after them in the server, as before:
 same enrichers, same order, same columns. The table travels as Arrow IPC.
+
+The Importer hands a live run's group of posts over (`submit`) and stores the previous group
+meanwhile (`finish`), so the workers enrich while the server fetches, checks keys and inserts
+(hubbub.connectors.run).
 """
 
 from __future__ import annotations
@@ -43,24 +47,46 @@ class EnrichProcess:
         return [self._executor().submit(_warm, self.enrichers) for _ in range(WORKERS)]
 
     def enrich_table(self, table: pa.Table, errors: list[str] | None = None) -> pa.Table:
-        if table.num_rows and self.enrichers:
-            # Large batches are cut in WORKERS parts enriched side by side: collection waits
-            # on this call, and a second core is idle meanwhile.
-            step = max(SPLIT_ROWS, -(-table.num_rows // WORKERS))
-            parts = [
-                self._executor().submit(_enrich, self.enrichers, _ipc(table.slice(at, step)))
-                for at in range(0, table.num_rows, step)
-            ]
-            tables = []
-            for part in parts:
-                data, found = part.result()
-                tables.append(pa.ipc.open_stream(data).read_all())
-                if errors is not None:
-                    errors.extend(found)
-            table = pa.concat_tables(tables)
+        found: list[str] = []
+        table = self.finish(self.submit(table), found)
+        if errors is not None:
+            errors.extend(found)
+        return table
+
+    def submit(self, table: pa.Table) -> list[Future[tuple[bytes, list[str]]]]:
+        """Start enriching `table` in the workers; `finish` takes the result."""
+        if not (table.num_rows and self.enrichers):
+            return [_done(table)]
+        # Large batches are cut in WORKERS parts enriched side by side: collection waits on
+        # the result, and a second core is idle meanwhile.
+        step = max(SPLIT_ROWS, -(-table.num_rows // WORKERS))
+        return [
+            self._executor().submit(_enrich, self.enrichers, _ipc(table.slice(at, step)))
+            for at in range(0, table.num_rows, step)
+        ]
+
+    def finish(
+        self,
+        job: list[Future[tuple[bytes, list[str]]]],
+        errors: list[str],
+        keep: list[int] | None = None,
+    ) -> pa.Table:
+        """The enriched table of `job`, only its rows `keep` (all if None), through the tail."""
+        tables = []
+        for part in job:
+            data, found = part.result()
+            tables.append(pa.ipc.open_stream(data).read_all())
+            errors.extend(found)
+        table = pa.concat_tables(tables) if len(tables) > 1 else tables[0]
+        if keep is not None:
+            table = table.take(pa.array(keep, pa.int64()))
         if self.tail is not None:
             table = self.tail.enrich_table(table, errors)
         return table
+
+    def cancel(self, job: list[Future[tuple[bytes, list[str]]]] | None) -> None:
+        for part in job or ():
+            part.cancel()
 
     def close(self) -> None:
         if self._pool is not None:
@@ -107,6 +133,13 @@ def _enrich(enrichers: tuple[str, ...], data: bytes) -> tuple[bytes, list[str]]:
     errors: list[str] = []
     table = _head(enrichers).enrich_table(pa.ipc.open_stream(data).read_all(), errors)
     return _ipc(table), errors
+
+
+def _done(table: pa.Table) -> Future[tuple[bytes, list[str]]]:
+    """A finished job: `table` as it is."""
+    future: Future[tuple[bytes, list[str]]] = Future()
+    future.set_result((_ipc(table), []))
+    return future
 
 
 def _ipc(table: pa.Table) -> Any:

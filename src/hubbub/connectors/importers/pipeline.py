@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Protocol, runtime_checkable
 
 import orjson
 import pyarrow as pa
@@ -366,6 +366,32 @@ def _batches(
         yield batch
 
 
+@runtime_checkable
+class BackgroundEnricher(Protocol):
+    """An owner pipeline that enriches while its caller does something else (the live
+    pipeline's hubbub.live.enrich_process.EnrichProcess)."""
+
+    def submit(self, table: pa.Table) -> Any: ...
+
+    def finish(self, job: Any, errors: list[str], keep: list[int] | None) -> pa.Table: ...
+
+    def cancel(self, job: Any) -> None: ...
+
+
+@dataclass
+class _Ahead:
+    """A group handed to a background enricher: its new rows (not enriched yet), their raw
+    items, the duplicates its key check found, and what to call once it is stored."""
+
+    fmt: ImportFormat
+    new: pa.Table
+    raws: list[bytes]
+    duplicates: int
+    errors: list[str]
+    job: Any = None
+    on_stored: list[Callable[[], None]] = field(default_factory=list)
+
+
 def owner_tail(enrichers: tuple[str, ...], home: Path) -> Pipeline:
     """The stateful tail of the enrichers (near-duplicates, then flags), resumed from the
     home's saved state: it runs where the store is, on the rows the store did not hold."""
@@ -385,7 +411,7 @@ class Importer:
         archive: bool = True,
         enrichers: tuple[str, ...] = (),
         on_progress: Callable[[int], None] | None = None,
-        owner_pipeline: Pipeline | None = None,
+        owner_pipeline: Pipeline | BackgroundEnricher | None = None,
     ) -> None:
         self.store = store
         self.home = Path(home)
@@ -415,17 +441,29 @@ class Importer:
         # units: stored together once they reach `batch_units` (see WORKER_UNITS).
         self._group: list[tuple[pa.Table, list[bytes], list[str]]] = []
         self._group_units = 0
+        # With a background enricher: the group handed over and not stored yet, and the keys
+        # of the group stored last (see `_store_ahead`).
+        self._ahead: _Ahead | None = None
+        self._stored_keys: set[tuple[str, str]] = set()
 
     # ---- lifecycle -------------------------------------------------------------------------
     def __enter__(self) -> Importer:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.close()
+        try:
+            if exc[0] is None:
+                self.flush()
+        finally:
+            self.close()
 
     def close(self) -> None:
-        if self._owns_state and self._owner_pipeline is not None and self.summary.imported:
-            save_state(self._owner_pipeline, self.home / "state")
+        """Release the workers. A group still enriched in the background is not stored: its
+        cursor was not committed either, so the source fetches it again."""
+        self._drop_ahead()
+        owner = self._owner_pipeline
+        if self._owns_state and isinstance(owner, Pipeline) and self.summary.imported:
+            save_state(owner, self.home / "state")
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
@@ -533,6 +571,8 @@ class Importer:
 
         Keys repeated across these batches are caught by the key check's within-table rule
         (first one kept), exactly as if each batch had been stored before the next was checked.
+        With an owner pipeline that enriches in the background (the live pipeline's worker
+        processes), the group is handed over instead and stored by the next call or `flush`.
         """
         group, self._group, self._group_units = self._group, [], 0
         if not group:
@@ -541,17 +581,95 @@ class Importer:
         raws = [raw for _, lines, _ in group for raw in lines] if len(group) > 1 else group[0][1]
         errors = [error for _, _, batch_errors in group for error in batch_errors]
         new, kept, duplicates = self.store.filter_new(table)
+        kept_raws = raws if len(kept) == len(raws) else [raws[i] for i in kept]
+        if isinstance(self._owner_pipeline, BackgroundEnricher):
+            ahead = _Ahead(fmt, new, kept_raws, duplicates, errors)
+            if new.num_rows:
+                ahead.job = self._owner_pipeline.submit(new)
+            # While this group is enriched, the previous one is stored: its enrichment ran
+            # while the caller fetched this one (hubbub.connectors.run).
+            previous, self._ahead = self._ahead, ahead
+            if previous is not None:
+                try:
+                    self._store_ahead(previous)
+                except BaseException:
+                    # Never store this group after one before it failed: its cursor would
+                    # be committed past the failed one's posts.
+                    self._drop_ahead()
+                    raise
+            return
         if self._owner_pipeline is not None and new.num_rows:
             with paused_gc():
                 new = self._owner_pipeline.enrich_table(new, errors)
+        self._store_new(fmt, new, kept_raws, duplicates, errors)
+
+    def _store_new(
+        self,
+        fmt: ImportFormat,
+        new: pa.Table,
+        raws: list[bytes],
+        duplicates: int,
+        errors: list[str],
+    ) -> None:
+        """Archive the raw items of enriched new rows, then insert the rows."""
         self._note_enrich_errors(errors)
-        if self.archive is not None and kept:
-            self.archive.append(
-                fmt.name, raws if len(kept) == len(raws) else [raws[i] for i in kept]
-            )
+        if self.archive is not None and raws:
+            self.archive.append(fmt.name, raws)
         self.store.insert(new)
         self.summary.imported += new.num_rows
         self.summary.duplicates += duplicates
+
+    def _store_ahead(self, ahead: _Ahead) -> None:
+        """Store a handed-over group. Its key check ran before the group handed over just
+        before it was stored: rows with a key that group stored are dropped as duplicates."""
+        assert isinstance(self._owner_pipeline, BackgroundEnricher)
+        keep: list[int] | None = None
+        if self._stored_keys and ahead.new.num_rows:
+            keys = zip(
+                ahead.new.column("platform").to_pylist(),
+                ahead.new.column("platform_id").to_pylist(),
+                strict=True,
+            )
+            keep = [i for i, key in enumerate(keys) if key not in self._stored_keys]
+            if len(keep) == ahead.new.num_rows:
+                keep = None
+        new = ahead.new
+        if ahead.job is not None:
+            with paused_gc():
+                new = self._owner_pipeline.finish(ahead.job, ahead.errors, keep)
+        elif keep is not None:
+            new = new.take(pa.array(keep, pa.int64()))
+        raws = ahead.raws if keep is None else [ahead.raws[i] for i in keep]
+        dropped = ahead.new.num_rows - new.num_rows
+        self._store_new(ahead.fmt, new, raws, ahead.duplicates + dropped, ahead.errors)
+        self._stored_keys = set(
+            zip(
+                new.column("platform").to_pylist(),
+                new.column("platform_id").to_pylist(),
+                strict=True,
+            )
+        )
+        for callback in ahead.on_stored:
+            callback()
+
+    def _drop_ahead(self) -> None:
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None and isinstance(self._owner_pipeline, BackgroundEnricher):
+            self._owner_pipeline.cancel(ahead.job)
+
+    def when_stored(self, callback: Callable[[], None]) -> None:
+        """Call `callback` once everything imported so far is stored (now, unless a group is
+        still being enriched in the background)."""
+        if self._ahead is not None:
+            self._ahead.on_stored.append(callback)
+        else:
+            callback()
+
+    def flush(self) -> None:
+        """Store the group still being enriched in the background, if any."""
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None:
+            self._store_ahead(ahead)
 
     def import_items(
         self,
