@@ -127,3 +127,56 @@ def test_new_posts_are_enriched_in_a_worker_process_then_by_the_stateful_tail(
     assert all(r["sentiment"] in ("positive", "neutral", "negative") for r in rows)
     assert all(r["dup_cluster"] for r in rows)  # the tail ran after the worker's part
     assert scheduler._enrich._pool is None  # type: ignore[union-attr]  (closed with the scheduler)
+
+
+def test_the_interval_counts_from_a_runs_start_so_a_source_behind_runs_again_at_once(
+    tmp_path, memory_store
+):
+    add_source(
+        tmp_path,
+        SourceConfig(
+            "news", "rss", url="https://news.example/feed.atom", options={"interval": "2m"}
+        ),
+    )
+    clock = Clock()
+    took = {"seconds": 0.0}
+
+    def server(request: httpx.Request) -> httpx.Response:
+        clock.now += took["seconds"]  # the run's collection takes this long
+        return httpx.Response(200, content=FEED)
+
+    options = {"transport": httpx.MockTransport(server), "sleep": lambda s: None}
+    scheduler = SourceScheduler(
+        tmp_path, TappedStore(memory_store, MemoryBus()), clock=clock, connector_options=options
+    )
+    took["seconds"] = 30.0
+    assert len(scheduler.run_due()) == 1
+    clock.now += 89  # 119 s after the start: not due yet
+    assert scheduler.run_due() == [] and scheduler._soonest == clock.now + 1
+    clock.now += 1
+    took["seconds"] = 150.0  # longer than the interval: the source is behind
+    assert len(scheduler.run_due()) == 1
+    assert len(scheduler.run_due()) == 1  # due again as soon as it is done
+    assert scheduler._soonest == clock.now - 150 + 120
+
+
+def test_a_failing_source_waits_its_backoff_after_the_failed_run_ends(tmp_path, memory_store):
+    add_source(
+        tmp_path,
+        SourceConfig(
+            "news", "rss", url="https://news.example/feed.atom", options={"interval": "2m"}
+        ),
+    )
+    clock = Clock()
+
+    def server(request: httpx.Request) -> httpx.Response:
+        clock.now += 300.0  # a slow failure
+        return httpx.Response(400, content=b"bad request")
+
+    options = {"transport": httpx.MockTransport(server), "sleep": lambda s: None}
+    scheduler = SourceScheduler(
+        tmp_path, TappedStore(memory_store, MemoryBus()), clock=clock, connector_options=options
+    )
+    [failed] = scheduler.run_due()
+    assert not failed.ok
+    assert scheduler._soonest == clock.now + 2 * 120  # 2x the interval, after it ended

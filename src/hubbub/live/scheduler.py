@@ -1,11 +1,12 @@
 """Runs each configured source on its schedule, through the connectors' own `run_once`.
 
-A source runs every `interval` seconds (its `options.interval` in hubbub.toml, e.g. "2m", else
-the `live_source_interval` setting), never before a server's Retry-After has passed, and backs
-off (2×, 4×, up to 8× the interval) while it keeps failing. Sources run one at a time on this
-thread: collection is I/O-bound and polite pacing matters more than parallelism. The Importer
-stores each page before `run_once` commits its cursor, so stopping between pages, or crashing,
-re-fetches at most a page and loses nothing.
+A source runs every `interval` seconds, counted from the start of its last run (its
+`options.interval` in hubbub.toml, e.g. "2m", else the `live_source_interval` setting), never
+before a server's Retry-After has passed, and backs off (2×, 4×, up to 8× the interval) while
+it keeps failing. A source whose run took longer than its interval is behind: it runs again at
+once. Sources run one at a time on this thread: collection is I/O-bound and polite pacing
+matters more than parallelism. The Importer stores each page before `run_once` commits its
+cursor, so stopping between pages, or crashing, re-fetches at most a page and loses nothing.
 
 The stateful enrichers (the near-duplicate index) live as long as the scheduler: one tail shared
 by every run, its state saved every `STATE_SAVE_SECONDS` and at stop, not loaded and saved by
@@ -57,6 +58,7 @@ class SourceScheduler:
         self.connector_options = connector_options or {}  # tests inject an HTTP transport
         self.states = StateStore(self.home)
         self._next: dict[str, float] = {}
+        self._soonest = float("inf")  # the earliest next run among the sources of the last pass
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.results: list[RunResult] = []
@@ -86,13 +88,17 @@ class SourceScheduler:
 
     def _loop(self) -> None:
         while not self._stop.is_set():
+            pause = 1.0
             try:
                 self.run_due()
                 if self.clock() - self._tail_saved_at >= STATE_SAVE_SECONDS:
                     self.save_state()
+                # Sooner when a source is due within the second (at once after a run that
+                # took longer than its interval); hubbub.toml is read again on every pass.
+                pause = min(pause, max(0.0, self._soonest - self.clock()))
             except Exception:
                 log.exception("source scheduling failed; trying again shortly")
-            self._stop.wait(1.0)
+            self._stop.wait(pause)
         self.save_state()
 
     def save_state(self) -> None:
@@ -113,6 +119,7 @@ class SourceScheduler:
     def run_due(self) -> list[RunResult]:
         """Run every source whose time has come (once each); returns their results."""
         out: list[RunResult] = []
+        self._soonest = float("inf")
         try:
             sources = load_sources(self.home)
         except HubbubError as exc:
@@ -121,13 +128,13 @@ class SourceScheduler:
         for name, config in sources.items():
             if self._stop.is_set():
                 break
-            now = self.clock()
-            if self._next.get(name, 0.0) > now:
-                continue
-            result = self._run(config)
-            out.append(result)
-            self.results = [*self.results[-99:], result]
-            self._next[name] = self._next_run(name, config.options, self.clock())
+            started = self.clock()
+            if self._next.get(name, 0.0) <= started:
+                result = self._run(config)
+                out.append(result)
+                self.results = [*self.results[-99:], result]
+                self._next[name] = self._next_run(name, config.options, started)
+            self._soonest = min(self._soonest, self._next[name])
         return out
 
     def _run(self, config: Any) -> RunResult:
@@ -148,7 +155,11 @@ class SourceScheduler:
             finally:
                 self._tail_dirty = self._tail_dirty or importer.summary.imported > 0
 
-    def _next_run(self, name: str, options: dict[str, str], now: float) -> float:
+    def _next_run(self, name: str, options: dict[str, str], started: float) -> float:
+        """When the source may run again: `interval` after this run started, so a source
+        that takes longer than its interval to collect (it is behind) runs again as soon as
+        it is done. While it keeps failing: 2x, 4x, 8x the interval after the failed run
+        ended, and never before a server's Retry-After."""
         every = self.interval
         if options.get("interval"):
             try:
@@ -157,7 +168,7 @@ class SourceScheduler:
                 log.warning("%s", exc)
         health = self.states.load(name).health
         failures = min(health.consecutive_failures, 3)
-        due = now + every * (2**failures)
+        due = (self.clock() if failures else started) + every * (2**failures)
         if health.retry_after_until:
             due = max(due, parse_iso(health.retry_after_until).timestamp())
         return due
