@@ -54,7 +54,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "live_source_interval",
         300,
-        "Seconds between runs of a source (a source's `options.interval` overrides it).",
+        "Seconds from a source run's start to the next (its `options.interval` overrides it).",
         minimum=10,
     ),
     Setting(

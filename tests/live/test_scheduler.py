@@ -180,3 +180,21 @@ def test_a_failing_source_waits_its_backoff_after_the_failed_run_ends(tmp_path, 
     [failed] = scheduler.run_due()
     assert not failed.ok
     assert scheduler._soonest == clock.now + 2 * 120  # 2x the interval, after it ended
+
+
+def test_a_source_never_runs_more_than_once_a_second(tmp_path, memory_store):
+    add_source(tmp_path, SourceConfig("news", "rss", url="https://news.example/feed.atom"))
+    clock = Clock()
+    options = {
+        "transport": httpx.MockTransport(lambda r: httpx.Response(200, content=FEED)),
+        "sleep": lambda s: None,
+    }
+    scheduler = SourceScheduler(
+        tmp_path,
+        TappedStore(memory_store, MemoryBus()),
+        interval=0.0,
+        clock=clock,
+        connector_options=options,
+    )
+    assert len(scheduler.run_due()) == 1
+    assert scheduler.run_due() == [] and scheduler._soonest == clock.now + 1.0

@@ -35,6 +35,9 @@ from hubbub.live.enrich_process import EnrichProcess
 
 log = logging.getLogger("hubbub.live")
 STATE_SAVE_SECONDS = 300.0
+# A source never runs more often than this, whatever its interval says: a run that finds
+# nothing new is quick, and the next one would otherwise follow at once.
+MIN_INTERVAL = 1.0
 
 
 class SourceScheduler:
@@ -166,6 +169,7 @@ class SourceScheduler:
                 every = parse_duration(options["interval"], f"source {name} interval")
             except HubbubError as exc:
                 log.warning("%s", exc)
+        every = max(every, MIN_INTERVAL)
         health = self.states.load(name).health
         failures = min(health.consecutive_failures, 3)
         due = (self.clock() if failures else started) + every * (2**failures)
