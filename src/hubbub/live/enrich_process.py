@@ -47,11 +47,7 @@ class EnrichProcess:
         return [self._executor().submit(_warm, self.enrichers) for _ in range(WORKERS)]
 
     def enrich_table(self, table: pa.Table, errors: list[str] | None = None) -> pa.Table:
-        found: list[str] = []
-        table = self.finish(self.submit(table), found)
-        if errors is not None:
-            errors.extend(found)
-        return table
+        return self.finish(self.submit(table), [] if errors is None else errors)
 
     def submit(self, table: pa.Table) -> list[Future[tuple[bytes, list[str]]]]:
         """Start enriching `table` in the workers; `finish` takes the result."""
